@@ -1,0 +1,98 @@
+import type { HashAlgorithm, OtpType } from '../otp/types.js';
+
+/**
+ * An account's metadata. The seed is NOT here: it lives in the OS keychain under
+ * `keychainAccountName(vaultId, id)`. See docs/vault-format.md.
+ */
+export interface Account {
+  readonly id: string;
+  readonly type: OtpType;
+  readonly issuer: string;
+  readonly label: string;
+  readonly algorithm: HashAlgorithm;
+  readonly digits: number;
+  readonly period: number;
+  /** HOTP: the counter of the next code to show. Advanced durably before a code is shown. */
+  readonly counter?: number;
+  /** AWS IAM MFA device serial: arn:aws:iam::123456789012:mfa/name */
+  readonly awsSerial?: string;
+  /** AWS IAM user the device belongs to (for resync/deactivate), when known. */
+  readonly awsUser?: string;
+  /** Per-account correction in whole periods for services whose own clock is off (usually 0). */
+  readonly stepAdjust?: number;
+  /**
+   * active: normal. pending: the seed is stored but an AWS enrollment has not completed (Enable not
+   * yet accepted). recovered: found in the keychain without metadata after a crash.
+   */
+  readonly status: AccountStatus;
+  readonly createdAt: string;
+  readonly order: number;
+  readonly tags?: readonly string[];
+}
+
+export type AccountStatus = 'active' | 'pending' | 'recovered';
+
+/** What the app shows for the clock (kept in the vault document so the CLI uses the same offset). */
+export interface TimeOffsetRecord {
+  /** Trusted time minus local time, in milliseconds. */
+  readonly offsetMs: number;
+  readonly uncertaintyMs: number;
+  /** e.g. "ntp:time.aws.com" or "https-date:iam.amazonaws.com" */
+  readonly source: string;
+  /** ISO time of the measurement (local clock). */
+  readonly measuredAt: string;
+}
+
+export interface Settings {
+  /** Seconds after a copy before the clipboard is cleared (0 = never). */
+  readonly clipboardClearSeconds: number;
+  readonly theme: 'system' | 'light' | 'dark';
+  readonly timeServers: readonly string[];
+  /** Apply the measured offset to codes. */
+  readonly timeCorrection: boolean;
+  readonly timeOffset?: TimeOffsetRecord;
+  readonly startAtLogin: boolean;
+  /** App lock: scrypt hash of the passphrase ("scrypt$N$r$p$salt$hash", base64 parts), absent = no lock. */
+  readonly lockPassphraseHash?: string;
+  readonly lockAfterIdleMinutes: number;
+  readonly lockOnScreenLock: boolean;
+  readonly useSystemAuth: boolean;
+  /** Automatic encrypted backups: how many to keep (0 = off). The passphrase itself is in the keychain. */
+  readonly autoBackupKeep: number;
+  readonly awsProfile?: string;
+}
+
+export const DEFAULT_SETTINGS: Settings = {
+  clipboardClearSeconds: 30,
+  theme: 'system',
+  timeServers: ['time.aws.com'],
+  timeCorrection: true,
+  startAtLogin: false,
+  lockAfterIdleMinutes: 5,
+  lockOnScreenLock: true,
+  useSystemAuth: false,
+  autoBackupKeep: 10,
+};
+
+export const VAULT_DOCUMENT_VERSION = 1;
+
+export interface VaultDocument {
+  readonly format: 'authdesk-vault';
+  readonly version: typeof VAULT_DOCUMENT_VERSION;
+  /** Random id of this vault: namespaces keychain items so two data dirs never collide. */
+  readonly vaultId: string;
+  readonly accounts: readonly Account[];
+  readonly settings: Settings;
+}
+
+/** Keychain service name for all seeds. */
+export const KEYCHAIN_SERVICE = 'authdesk';
+
+export function keychainAccountName(vaultId: string, accountId: string): string {
+  return `${vaultId}/${accountId}`;
+}
+
+/** Display name, "Issuer (label)" or the label alone. */
+export function displayName(account: Pick<Account, 'issuer' | 'label'>): string {
+  return account.issuer ? `${account.issuer}: ${account.label}` : account.label;
+}

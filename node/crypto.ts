@@ -1,0 +1,13 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import type { HashAlgorithm, HmacFn } from '../core/otp/types.js';
+import type { Random } from '../core/vault/ports.js';
+
+const NODE_NAMES: Record<HashAlgorithm, string> = { SHA1: 'sha1', SHA256: 'sha256', SHA512: 'sha512' };
+
+/** node:crypto HMAC for the core's injected HmacFn (synchronous, OpenSSL underneath). */
+export const nodeHmac: HmacFn = (algorithm, key, message) =>
+  createHmac(NODE_NAMES[algorithm], key).update(message).digest();
+
+export const nodeRandom: Random = {
+  id: () => randomBytes(12).toString('base64url'),
+};
