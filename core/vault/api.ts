@@ -1,0 +1,64 @@
+import type { OtpauthData } from '../otpauth/uri.js';
+import type { Account, AccountStatus, Settings, TimeOffsetRecord } from './model.js';
+
+/** What `add` takes: everything an otpauth:// URI carries plus Authdesk's own fields. */
+export interface NewAccount extends OtpauthData {
+  readonly awsSerial?: string;
+  readonly awsUser?: string;
+  readonly status?: AccountStatus;
+  readonly stepAdjust?: number;
+  readonly tags?: readonly string[];
+}
+
+export type AccountPatch = Partial<Pick<Account, 'issuer' | 'label' | 'awsSerial' | 'awsUser' | 'status' | 'stepAdjust' | 'tags'>>;
+
+/** A code ready to show. Times are on the corrected (trusted) clock, Unix ms. */
+export interface CodeView {
+  readonly accountId: string;
+  readonly code: string;
+  /** TOTP: the next period's code (shown in the last seconds of a period). */
+  readonly next?: string;
+  readonly period: number;
+  readonly validFrom: number;
+  readonly validUntil: number;
+  /** HOTP: the counter this code was made from. */
+  readonly counter?: number;
+}
+
+export interface ClockState {
+  /** Offset applied to codes (0 when correction is off or unknown). */
+  readonly appliedOffsetMs: number;
+  readonly record?: TimeOffsetRecord;
+}
+
+/**
+ * The vault: account metadata (document store) + seeds (keychain), kept consistent.
+ * Implemented by core/vault/vault.ts; opened for Node/Electron by node/open-vault.ts.
+ * Every mutation re-reads the document under the cross-process lock (the app and the CLI may
+ * both be running), writes the seed before the metadata, and reconciles at open.
+ */
+export interface VaultApi {
+  readonly vaultId: string;
+  list(): Promise<readonly Account[]>;
+  get(id: string): Promise<Account>;
+  /** Accounts matching an id, an AWS serial ARN or issuer/label text (case-insensitive). */
+  find(query: string): Promise<readonly Account[]>;
+  add(input: NewAccount): Promise<Account>;
+  /** All or nothing: on failure no account of the batch remains (seeds written are removed). */
+  addMany(inputs: readonly NewAccount[], onProgress?: (done: number, total: number) => void): Promise<readonly Account[]>;
+  update(id: string, patch: AccountPatch): Promise<Account>;
+  remove(id: string): Promise<void>;
+  /** New order: the given ids first, in that order; others keep their relative order after. */
+  reorder(ids: readonly string[]): Promise<void>;
+  /** TOTP code at `atMs` (default: now on the corrected clock). HOTP accounts: rejects; use nextHotp. */
+  code(id: string, atMs?: number): Promise<CodeView>;
+  /** HOTP: advance the counter durably, then return the code of the counter before it. */
+  nextHotp(id: string): Promise<CodeView>;
+  /** The base32 seed, for export and "show secret" (callers enforce the app lock). */
+  revealSecret(id: string): Promise<string>;
+  settings(): Promise<Settings>;
+  updateSettings(patch: Partial<Settings>): Promise<Settings>;
+  clock(): Promise<ClockState>;
+  /** Drop cached key material (on app lock). */
+  forgetSecrets(): void;
+}
