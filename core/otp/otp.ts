@@ -31,6 +31,13 @@ export function assertCounter(counter: number): void {
   }
 }
 
+/** Unix milliseconds the TOTP of which can be computed: finite, not before 1970 (T0 = 0). */
+export function assertTime(timeMs: number): void {
+  if (!Number.isFinite(timeMs) || timeMs < 0 || timeMs > OTP_LIMITS.MAX_COUNTER) {
+    throw new InputError('INVALID_TIME', `The time must be a moment after 1 January 1970 (got ${String(timeMs)} ms); check the clock or the --time value.`);
+  }
+}
+
 /** RFC 4226 HOTP: HMAC of the 8-byte big-endian counter, dynamic truncation, modulo 10^digits. */
 export function hotp(key: Uint8Array, counter: number, options: HotpOptions, hmac: HmacFn): string {
   assertDigits(options.digits);
@@ -66,6 +73,7 @@ export function msRemaining(timeMs: number, period: number): number {
 /** RFC 6238 TOTP at `timeMs` (Unix milliseconds; T0 = 0), shifted by `stepAdjust` whole periods. */
 export function totp(key: Uint8Array, timeMs: number, options: TotpOptions, hmac: HmacFn, stepAdjust = 0): string {
   assertPeriod(options.period);
+  assertTime(timeMs);
   return hotp(key, timeStep(timeMs, options.period) + stepAdjust, options, hmac);
 }
 
@@ -83,6 +91,9 @@ export interface TotpPair {
  * "MFA code 1 / MFA code 2" ask: the current step and the next.
  */
 export function totpPair(key: Uint8Array, timeMs: number, options: TotpOptions, hmac: HmacFn): TotpPair {
+  // Validate here too: an unchecked period of 0 made an infinite step and a misleading counter error.
+  assertPeriod(options.period);
+  assertTime(timeMs);
   const step = timeStep(timeMs, options.period);
   return {
     first: hotp(key, step, options, hmac),
