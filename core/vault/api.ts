@@ -1,3 +1,4 @@
+import type { UserFacingError } from '../errors.js';
 import type { OtpauthData } from '../otpauth/uri.js';
 import type { Account, AccountStatus, Settings, TimeOffsetRecord } from './model.js';
 
@@ -23,6 +24,29 @@ export interface CodeView {
   readonly validUntil: number;
   /** HOTP: the counter this code was made from. */
   readonly counter?: number;
+}
+
+/** One entry of `codes()`: the code, or why this account has none (others still get theirs). */
+export interface CodeFailure {
+  readonly accountId: string;
+  /** e.g. SEED_MISSING (keychain item gone), HOTP_ON_DEMAND (HOTP codes come from nextHotp), ACCOUNT_NOT_FOUND. */
+  readonly error: UserFacingError;
+}
+
+export type CodeResult = CodeView | CodeFailure;
+
+export function isCodeFailure(result: CodeResult): result is CodeFailure {
+  return 'error' in result;
+}
+
+/** What a reconciliation of metadata against the keychain found (docs/storage.md). */
+export interface ReconcileReport {
+  /** Keychain items of this vault that had no metadata: now accounts with status 'recovered'. */
+  readonly recovered: readonly Account[];
+  /** Accounts whose keychain item is missing: kept (they may name an AWS device to deactivate), codes fail with SEED_MISSING. */
+  readonly missingSeeds: readonly Account[];
+  /** Items of this vault whose secret is not valid base32: left untouched in the keychain. */
+  readonly unusable: readonly string[];
 }
 
 export interface ClockState {
@@ -61,4 +85,18 @@ export interface VaultApi {
   clock(): Promise<ClockState>;
   /** Drop cached key material (on app lock). */
   forgetSecrets(): void;
+
+  // ---- Added by the vault engineer (docs/storage.md) ----
+  /**
+   * TOTP codes of many accounts at once (the app's list). One keychain `list()` instead of N reads
+   * when many seeds are not cached yet. Never rejects for one account: its entry is a CodeFailure.
+   */
+  codes(ids: readonly string[], atMs?: number): Promise<readonly CodeResult[]>;
+  /**
+   * The open-time reconciliation's report (waits for it when it runs in the background). With
+   * `{ again: true }` runs a new one now. Rejects with a KeychainError when the keychain is unreachable.
+   */
+  reconcile(options?: { again?: boolean }): Promise<ReconcileReport>;
+  /** Corrected (trusted) time now, Unix ms: local clock + the applied offset. Synchronous for the UI's countdown. */
+  now(): number;
 }

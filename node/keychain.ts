@@ -1,0 +1,148 @@
+/**
+ * The OS keychain through @napi-rs/keyring (macOS Keychain, Windows Credential Manager, Linux
+ * Secret Service). Why this library and not keytar: docs/storage.md.
+ *
+ * - Linux is pinned to the Secret Service: the library's default falls back to the kernel keyring
+ *   (keyutils), which is lost at reboot — seeds would vanish silently.
+ * - Every call has a timeout (gnome-keyring was seen to hang after many writes, DESIGN.md section 7).
+ * - Entry objects are cached (each holds a D-Bus connection until garbage collection; 1,000 fresh
+ *   ones exhausted the process's file descriptors) in a small LRU.
+ * - No plaintext fallback, ever: when no keychain works, calls fail with a KeychainError saying
+ *   what is missing and how to fix it.
+ */
+import { AsyncEntry, findCredentialsAsync, type EntryOptions } from '@napi-rs/keyring';
+import { KeychainError } from '../core/errors.js';
+import { KEYCHAIN_SERVICE } from '../core/vault/model.js';
+import type { SecretStore } from '../core/vault/ports.js';
+
+export interface KeyringSecretStoreOptions {
+  /** Keychain service name (tests may use their own). Default `authdesk`. */
+  readonly service?: string;
+  /** Only items whose account name starts with this are listed (`<vaultId>/`); all when omitted. */
+  readonly prefix?: string;
+  /** Per-call timeout. A list of 1,000 items takes ~1.5 s here; keep the default well above it. */
+  readonly timeoutMs?: number;
+  /** Cached Entry objects. */
+  readonly cacheSize?: number;
+}
+
+export const KEYCHAIN_DEFAULTS = { timeoutMs: 10_000, cacheSize: 64 } as const;
+
+const ENTRY_OPTIONS: EntryOptions = { linux: { store: 'secret-service' } };
+
+export const NO_SERVICE_MESSAGE =
+  'No keychain service is running (Secret Service over D-Bus). Install and start gnome-keyring or KeePassXC\'s Secret Service, then try again.';
+
+function platformNoKeychain(): string {
+  if (process.platform === 'darwin') return 'The macOS Keychain could not be reached. Log in to a normal desktop session (not only over SSH) and try again.';
+  if (process.platform === 'win32') return 'Windows Credential Manager could not be reached. Log in to a normal desktop session and try again.';
+  return NO_SERVICE_MESSAGE;
+}
+
+/** Translate the library's errors (plain Error with a message) into errors a person can act on. */
+export function mapKeychainError(error: unknown, action: string): KeychainError {
+  if (error instanceof KeychainError) return error;
+  const text = [error, (error as { cause?: unknown } | null)?.cause]
+    .map((e) => (e instanceof Error ? e.message : String(e ?? '')))
+    .join(' | ');
+  const has = (re: RegExp): boolean => re.test(text);
+  if (has(/Failed to connect to socket|DBus error|org\.freedesktop\.DBus\.Error\.(ServiceUnknown|NoServer|Spawn)|was not provided by any \.service|NameHasNoOwner|No such file or directory/i)) {
+    return new KeychainError('KEYCHAIN_UNAVAILABLE', platformNoKeychain(), { cause: error, details: { action } });
+  }
+  if (has(/locked|unlock/i)) {
+    return new KeychainError('KEYCHAIN_LOCKED', 'Your keychain is locked. Unlock it (log in again, or open your keyring app and unlock the default keyring), then try again.', { cause: error, details: { action } });
+  }
+  if (has(/denied|not allowed|dismissed|cancel|prompt|authoriz|authenticat/i)) {
+    return new KeychainError('KEYCHAIN_DENIED', 'Access to the keychain was refused. Allow Authdesk when your system asks, or check the keychain\'s access settings, then try again.', { cause: error, details: { action } });
+  }
+  if (has(/no result found|NoSuchObject|no default collection|collection/i)) {
+    // gnome-keyring with no default ("login") keyring, or one that is locked and cannot prompt (headless).
+    return new KeychainError('KEYCHAIN_NO_COLLECTION', 'The keychain has no usable default keyring (it is missing or locked). Open your keyring app (e.g. "Passwords and Keys"), create or unlock the default "Login" keyring, then try again.', { cause: error, details: { action } });
+  }
+  if (has(/ambiguous/i)) {
+    return new KeychainError('KEYCHAIN_AMBIGUOUS', 'The keychain holds more than one item for this account (another program wrote a duplicate). Remove the duplicate "authdesk" item with your keyring app, then try again.', { cause: error, details: { action } });
+  }
+  if (has(/too long|invalid/i)) {
+    return new KeychainError('KEYCHAIN_REJECTED', 'The keychain refused the item Authdesk tried to store. Please report this; nothing was changed.', { cause: error, details: { action } });
+  }
+  return new KeychainError('KEYCHAIN_FAILED', `The keychain failed while Authdesk tried to ${action}. Check that your keychain is unlocked and working, then try again.`, { cause: error, details: { action } });
+}
+
+export class KeyringSecretStore implements SecretStore {
+  readonly service: string;
+  private readonly prefix: string;
+  private readonly timeoutMs: number;
+  private readonly cacheSize: number;
+  /** Insertion-ordered Map as an LRU: a hit moves the entry to the end. */
+  private readonly entries = new Map<string, AsyncEntry>();
+
+  constructor(options: KeyringSecretStoreOptions = {}) {
+    this.service = options.service ?? KEYCHAIN_SERVICE;
+    this.prefix = options.prefix ?? '';
+    this.timeoutMs = options.timeoutMs ?? KEYCHAIN_DEFAULTS.timeoutMs;
+    this.cacheSize = options.cacheSize ?? KEYCHAIN_DEFAULTS.cacheSize;
+  }
+
+  private entry(accountName: string): AsyncEntry {
+    const hit = this.entries.get(accountName);
+    if (hit) {
+      this.entries.delete(accountName);
+      this.entries.set(accountName, hit);
+      return hit;
+    }
+    // The constructor itself connects to D-Bus on Linux and throws when there is no session bus.
+    const created = new AsyncEntry(this.service, accountName, ENTRY_OPTIONS);
+    this.entries.set(accountName, created);
+    if (this.entries.size > this.cacheSize) {
+      const oldest = this.entries.keys().next().value;
+      if (oldest !== undefined) this.entries.delete(oldest);
+    }
+    return created;
+  }
+
+  /** Run one keychain call with an AbortSignal and a hard timeout; map every failure. */
+  private async call<T>(action: string, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const controller = new AbortController();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        controller.abort();
+        reject(
+          new KeychainError(
+            'KEYCHAIN_TIMEOUT',
+            `The keychain did not answer within ${Math.round(this.timeoutMs / 1000)} s while Authdesk tried to ${action}. It may be waiting for you to unlock it, or be stuck: unlock it or restart the keychain service (e.g. log out and in), then try again.`,
+            { details: { action } },
+          ),
+        );
+      }, this.timeoutMs);
+    });
+    try {
+      return await Promise.race([(async () => fn(controller.signal))(), timeout]);
+    } catch (error) {
+      throw mapKeychainError(error, action);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  get(accountName: string): Promise<string | null> {
+    return this.call('read a secret key', (signal) => this.entry(accountName).getPassword(signal));
+  }
+
+  async set(accountName: string, secret: string): Promise<void> {
+    await this.call('store a secret key', (signal) => this.entry(accountName).setPassword(secret, signal));
+  }
+
+  async delete(accountName: string): Promise<boolean> {
+    const deleted = await this.call('delete a secret key', (signal) => this.entry(accountName).deletePassword(signal));
+    this.entries.delete(accountName);
+    return deleted;
+  }
+
+  async list(): Promise<Array<{ accountName: string; secret: string }>> {
+    const found = await this.call('list its secret keys', (signal) => findCredentialsAsync(this.service, undefined, signal));
+    return found
+      .filter((c) => c.account.startsWith(this.prefix))
+      .map((c) => ({ accountName: c.account, secret: c.password }));
+  }
+}
