@@ -12,23 +12,49 @@ export const SECRET_LIMITS = {
   MAX_BITS: 1024,
 } as const;
 
+/** The longest canonical text that fits MAX_BITS (205 characters carry 1025 bits, i.e. 128 whole bytes). */
+const MAX_CHARACTERS = Math.ceil(SECRET_LIMITS.MAX_BITS / 5);
+/** Raw pasted text beyond this is refused before any per-character work (a document, not a key). */
+const MAX_INPUT_LENGTH = 4096;
+
 /**
  * Normalise a secret the way people paste it: upper-case, spaces, dashes and padding removed.
  * Returns the canonical unpadded base32 text, or throws a SecretError that says what is wrong.
  */
 export function normalizeBase32Secret(input: string): string {
-  const cleaned = input.replace(/[\s-]+/g, '').toUpperCase().replace(/=+$/, '');
+  if (input.length > MAX_INPUT_LENGTH) {
+    throw new SecretError('SECRET_TOO_LONG', `The secret key is too long (${input.length} characters; at most ${MAX_CHARACTERS} are accepted). Check that you pasted only the key.`);
+  }
+  // Keep, for each kept character, its 1-based position in what the person typed (counted in
+  // characters, not UTF-16 units), so an error points where they can see it, spaces included.
+  let cleaned = '';
+  const positions: number[] = [];
+  let position = 0;
+  for (const char of input) {
+    position++;
+    if (char === '-' || /\s/.test(char)) continue;
+    // Only a–z are folded: toUpperCase on other letters can change the length ("ß" -> "SS").
+    cleaned += char >= 'a' && char <= 'z' ? char.toUpperCase() : char;
+    positions.push(position);
+  }
+  cleaned = cleaned.replace(/=+$/, '');
   if (cleaned.length === 0) {
     throw new SecretError('SECRET_EMPTY', 'The secret key is empty. Paste or type the key the service showed you.');
   }
+  if (cleaned.length > MAX_CHARACTERS) {
+    throw new SecretError('SECRET_TOO_LONG', `The secret key is too long (${cleaned.length} characters; at most ${MAX_CHARACTERS} are accepted). Check that you pasted only the key.`);
+  }
   const badIndex = [...cleaned].findIndex((c) => !(c in LOOKUP));
   if (badIndex >= 0) {
-    const bad = cleaned[badIndex] ?? '';
+    const bad = [...cleaned][badIndex] ?? '';
+    const badPosition = positions[badIndex] ?? badIndex + 1;
+    // An invisible or control character is named by its code point, not echoed.
+    const shown = /^[\p{L}\p{N}\p{P}\p{S}]$/u.test(bad) ? `"${bad}"` : `U+${(bad.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
     const hint = bad === '0' || bad === '1' || bad === '8' || bad === '9'
       ? ` Base32 keys never contain the digits 0, 1, 8 or 9 — check for the letters O, I/L or B instead.`
       : ' A secret key uses only the letters A–Z and the digits 2–7.';
-    throw new SecretError('SECRET_INVALID_CHARACTER', `The secret key contains "${bad}" at position ${badIndex + 1}, which is not allowed.${hint}`, {
-      details: { position: badIndex + 1 },
+    throw new SecretError('SECRET_INVALID_CHARACTER', `The secret key contains ${shown} at position ${badPosition}, which is not allowed.${hint}`, {
+      details: { position: badPosition },
     });
   }
   const bits = Math.floor((cleaned.length * 5) / 8) * 8;
@@ -38,9 +64,6 @@ export function normalizeBase32Secret(input: string): string {
   }
   if (bits < SECRET_LIMITS.MIN_BITS) {
     throw new SecretError('SECRET_TOO_SHORT', `The secret key is too short (${bits} bits; at least ${SECRET_LIMITS.MIN_BITS} bits, i.e. 16 characters, are needed). Check that you copied all of it.`);
-  }
-  if (bits > SECRET_LIMITS.MAX_BITS) {
-    throw new SecretError('SECRET_TOO_LONG', `The secret key is too long (${cleaned.length} characters; at most ${(SECRET_LIMITS.MAX_BITS / 5) | 0} are accepted). Check that you pasted only the key.`);
   }
   return cleaned;
 }
