@@ -1,0 +1,18 @@
+import { channel, event } from '../channel.js';
+import { s } from '../schema.js';
+
+export interface AppInfo {
+  readonly version: string;
+  readonly platform: 'darwin' | 'win32' | 'linux' | 'other';
+}
+
+export const app = {
+  channels: {
+    /** authdesk.app.info() */
+    info: channel(s.none(), { whileLocked: true }).returns<AppInfo>(),
+  },
+  events: {
+    /** Main asks the window to focus the search field (global shortcut, tray "Search…"). */
+    focusSearch: event<Record<string, never>>(),
+  },
+} as const;

@@ -1,0 +1,33 @@
+import { channel, event } from '../channel.js';
+import { s } from '../schema.js';
+import { passphrase } from './common.js';
+
+export type LockReason = 'user' | 'idle' | 'screen-lock' | 'startup' | 'suspend';
+
+export interface LockStatus {
+  /** A passphrase is set. */
+  readonly enabled: boolean;
+  readonly locked: boolean;
+  /** Why it locked last (for the lock screen's sentence). */
+  readonly reason?: LockReason;
+}
+
+export const lock = {
+  channels: {
+    /** authdesk.lock.status() */
+    status: channel(s.none(), { whileLocked: true }).returns<LockStatus>(),
+    /** authdesk.lock.lock() — lock now (no-op without a passphrase). */
+    lock: channel(s.none(), { whileLocked: true }).returns<LockStatus>(),
+    /** authdesk.lock.unlock({passphrase}) — rejects with LOCK_WRONG_PASSPHRASE (and a short delay). */
+    unlock: channel(s.object({ passphrase }), { whileLocked: true }).returns<LockStatus>(),
+    /** authdesk.lock.setPassphrase({current?, next}) — `current` is required when one is set. */
+    setPassphrase: channel(s.object({ current: s.optional(passphrase), next: passphrase })).returns<LockStatus>(),
+    /** authdesk.lock.clearPassphrase({current}) — turns the app lock off. */
+    clearPassphrase: channel(s.object({ current: passphrase })).returns<LockStatus>(),
+    /** authdesk.lock.activity() — the user did something; restarts the idle timer (throttled by the renderer). */
+    activity: channel(s.none(), { whileLocked: true }).returns<void>(),
+  },
+  events: {
+    changed: event<LockStatus>(),
+  },
+} as const;

@@ -1,0 +1,213 @@
+/**
+ * The app lock: an optional passphrase, stored only as a memory-hard scrypt hash in the vault's
+ * settings (`lockPassphraseHash`, format "scrypt$N$r$p$salt$hash" with base64 parts), and the
+ * locked/unlocked state of this process with its idle timer.
+ *
+ * Why scrypt: it is in node:crypto (no dependency, works in Electron's main and the CLI), and its
+ * memory cost (N=2^15, r=8: 32 MiB per guess) makes offline guessing of a stolen vault.json slow.
+ */
+import { randomBytes, scrypt as scryptCallback, timingSafeEqual } from 'node:crypto';
+import { LockError } from '../core/errors.js';
+import type { VaultApi } from '../core/vault/api.js';
+
+export const SCRYPT_PARAMS = { N: 2 ** 15, r: 8, p: 1, keyLength: 32, saltLength: 16 } as const;
+/** 128 * N * r = 32 MiB; Node's default maxmem is exactly 32 MiB, which scrypt's overhead exceeds. */
+const MAX_MEM = 64 * 1024 * 1024;
+/** Passphrases shorter than this are refused when set (an unlock accepts whatever was set). */
+export const MIN_PASSPHRASE_LENGTH = 4;
+/** After this many wrong passphrases in a row, each further attempt waits LOCKOUT_MS. */
+export const MAX_FAST_ATTEMPTS = 5;
+export const LOCKOUT_MS = 30_000;
+
+function scrypt(passphrase: string, salt: Buffer, N: number, r: number, p: number, keyLength: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    scryptCallback(passphrase.normalize('NFC'), salt, keyLength, { N, r, p, maxmem: MAX_MEM }, (error, key) => (error ? reject(error) : resolve(key)));
+  });
+}
+
+export async function hashPassphrase(passphrase: string): Promise<string> {
+  const { N, r, p, keyLength, saltLength } = SCRYPT_PARAMS;
+  const salt = randomBytes(saltLength);
+  const key = await scrypt(passphrase, salt, N, r, p, keyLength);
+  const text = `scrypt$${N}$${r}$${p}$${salt.toString('base64')}$${key.toString('base64')}`;
+  key.fill(0);
+  return text;
+}
+
+export async function verifyPassphrase(passphrase: string, stored: string): Promise<boolean> {
+  const parts = stored.split('$');
+  if (parts.length !== 6 || parts[0] !== 'scrypt') {
+    throw new LockError('LOCK_HASH_CORRUPT', 'The app lock settings are damaged. Remove "lockPassphraseHash" from vault.json with the app closed, then set a new passphrase.');
+  }
+  const [N, r, p] = parts.slice(1, 4).map(Number) as [number, number, number];
+  // Refuse parameters that would make verification hang or allocate absurd memory (a tampered file).
+  if (![N, r, p].every(Number.isSafeInteger) || N < 2 ** 10 || N > 2 ** 20 || r < 1 || r > 32 || p < 1 || p > 16) {
+    throw new LockError('LOCK_HASH_CORRUPT', 'The app lock settings are damaged. Remove "lockPassphraseHash" from vault.json with the app closed, then set a new passphrase.');
+  }
+  const salt = Buffer.from(parts[4] ?? '', 'base64');
+  const expected = Buffer.from(parts[5] ?? '', 'base64');
+  if (expected.length < 16) return false;
+  const key = await scrypt(passphrase, salt, N, r, p, expected.length);
+  const same = timingSafeEqual(key, expected);
+  key.fill(0);
+  return same;
+}
+
+export type LockReason = 'user' | 'idle' | 'screen-lock' | 'startup' | 'suspend';
+
+export interface LockState {
+  readonly enabled: boolean;
+  readonly locked: boolean;
+  readonly reason?: LockReason;
+}
+
+export interface Timers {
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+  now(): number;
+}
+
+export const realTimers: Timers = {
+  setTimeout: (fn, ms) => {
+    const handle = setTimeout(fn, ms);
+    handle.unref?.();
+    return handle;
+  },
+  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+  now: () => Date.now(),
+};
+
+export interface AppLock {
+  state(): LockState;
+  isLocked(): boolean;
+  /** Lock now (no-op when no passphrase is set). */
+  lock(reason: LockReason): LockState;
+  unlock(passphrase: string): Promise<LockState>;
+  /** Check the passphrase without changing state (reveal/export re-ask for it). Requires a lock to be set. */
+  verify(passphrase: string): Promise<void>;
+  setPassphrase(current: string | undefined, next: string): Promise<LockState>;
+  clearPassphrase(current: string): Promise<LockState>;
+  /** User activity: restarts the idle timer. */
+  activity(): void;
+  /** Re-read lockAfterIdleMinutes after a settings change. */
+  reconfigure(): Promise<void>;
+  dispose(): void;
+}
+
+export interface AppLockOptions {
+  readonly vault: Pick<VaultApi, 'settings' | 'updateSettings' | 'forgetSecrets'>;
+  readonly timers?: Timers;
+  /** Called on every state change (the handlers emit `lock.changed` and clear the clipboard on lock). */
+  readonly onChange?: (state: LockState) => void;
+}
+
+/** Creates the lock; starts locked when a passphrase is set (reason "startup"). */
+export async function createAppLock(options: AppLockOptions): Promise<AppLock> {
+  const { vault } = options;
+  const timers = options.timers ?? realTimers;
+  let hash = (await vault.settings()).lockPassphraseHash;
+  let idleMinutes = (await vault.settings()).lockAfterIdleMinutes;
+  let locked = hash !== undefined;
+  let reason: LockReason | undefined = locked ? 'startup' : undefined;
+  let idleTimer: unknown;
+  let failures = 0;
+  let lockedOutUntil = 0;
+
+  const state = (): LockState => (reason === undefined ? { enabled: hash !== undefined, locked } : { enabled: hash !== undefined, locked, reason });
+  const changed = () => options.onChange?.(state());
+
+  function armIdle(): void {
+    if (idleTimer !== undefined) timers.clearTimeout(idleTimer);
+    idleTimer = undefined;
+    if (hash === undefined || locked || idleMinutes <= 0) return;
+    idleTimer = timers.setTimeout(() => {
+      idleTimer = undefined;
+      doLock('idle');
+    }, idleMinutes * 60_000);
+  }
+
+  function doLock(why: LockReason): LockState {
+    if (hash === undefined) return state();
+    const wasLocked = locked;
+    locked = true;
+    reason = why;
+    if (idleTimer !== undefined) timers.clearTimeout(idleTimer);
+    idleTimer = undefined;
+    vault.forgetSecrets();
+    if (!wasLocked) changed();
+    return state();
+  }
+
+  async function check(passphrase: string): Promise<void> {
+    if (hash === undefined) throw new LockError('LOCK_NOT_SET', 'No app lock passphrase is set. Set one in Settings → App lock first.');
+    const now = timers.now();
+    if (now < lockedOutUntil) {
+      const seconds = Math.ceil((lockedOutUntil - now) / 1000);
+      throw new LockError('LOCK_TOO_MANY_ATTEMPTS', `Too many wrong passphrases. Wait ${seconds} seconds, then try again.`, { details: { seconds } });
+    }
+    if (!(await verifyPassphrase(passphrase, hash))) {
+      failures++;
+      if (failures >= MAX_FAST_ATTEMPTS) lockedOutUntil = timers.now() + LOCKOUT_MS;
+      throw new LockError('LOCK_WRONG_PASSPHRASE', 'That passphrase is not right. Check Caps Lock and try again.');
+    }
+    failures = 0;
+    lockedOutUntil = 0;
+  }
+
+  armIdle();
+
+  return {
+    state,
+    isLocked: () => locked,
+    lock: doLock,
+    async unlock(passphrase) {
+      if (!locked) return state();
+      await check(passphrase);
+      locked = false;
+      reason = undefined;
+      armIdle();
+      changed();
+      return state();
+    },
+    verify: check,
+    async setPassphrase(current, next) {
+      if (next.length < MIN_PASSPHRASE_LENGTH) {
+        throw new LockError('LOCK_PASSPHRASE_TOO_SHORT', `Choose a passphrase of at least ${MIN_PASSPHRASE_LENGTH} characters.`);
+      }
+      if (hash !== undefined) {
+        if (current === undefined) throw new LockError('LOCK_CURRENT_REQUIRED', 'Enter the current passphrase to change it.');
+        await check(current);
+      }
+      const newHash = await hashPassphrase(next);
+      await vault.updateSettings({ lockPassphraseHash: newHash });
+      hash = newHash;
+      armIdle();
+      changed();
+      return state();
+    },
+    async clearPassphrase(current) {
+      await check(current);
+      // updateSettings merges a patch; an explicit undefined removes the key (vault.ts drops undefined fields).
+      await vault.updateSettings({ lockPassphraseHash: undefined });
+      hash = undefined;
+      locked = false;
+      reason = undefined;
+      armIdle();
+      changed();
+      return state();
+    },
+    activity() {
+      if (!locked) armIdle();
+    },
+    async reconfigure() {
+      const settings = await vault.settings();
+      idleMinutes = settings.lockAfterIdleMinutes;
+      hash = settings.lockPassphraseHash;
+      armIdle();
+    },
+    dispose() {
+      if (idleTimer !== undefined) timers.clearTimeout(idleTimer);
+      idleTimer = undefined;
+    },
+  };
+}
