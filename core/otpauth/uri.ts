@@ -29,12 +29,23 @@ export const URI_LIMITS = {
 
 export const OTP_DEFAULTS = { algorithm: 'SHA1' as HashAlgorithm, digits: 6, period: 30 } as const;
 
+/**
+ * Decode a query-string part: `+` means space there (form encoding; some issuers write
+ * issuer=Amazon+Web+Services), as in Google Authenticator's and pyotp's parsers.
+ */
 function decodeComponent(text: string, what: string): string {
+  return decodePath(text.replace(/\+/g, '%20'), what);
+}
+
+/**
+ * Decode the label (URI path): here `+` is a literal plus (RFC 3986; Google Authenticator reads the
+ * path the same way), so an account such as "alice+work@example.com" keeps its plus.
+ */
+function decodePath(text: string, what: string): string {
   try {
-    // `+` means space in query strings written by form encoders; Google's format uses %20, some issuers use +.
-    return decodeURIComponent(text.replace(/\+/g, '%20'));
+    return decodeURIComponent(text);
   } catch (cause) {
-    throw new UriError('URI_BAD_ENCODING', `The ${what} in the link has broken percent-encoding (a stray "%").`, { cause });
+    throw new UriError('URI_BAD_ENCODING', `The ${what} in the link has broken percent-encoding (a stray "%"); copy the link again or type the key by hand.`, { cause });
   }
 }
 
@@ -43,9 +54,10 @@ function checkName(value: string, what: string): string {
   if (trimmed.length > URI_LIMITS.MAX_NAME_LENGTH) {
     throw new UriError('URI_NAME_TOO_LONG', `The ${what} is longer than ${URI_LIMITS.MAX_NAME_LENGTH} characters.`);
   }
-  // Control characters have no place in a name and could corrupt a terminal or a layout.
-  if (/[\u0000-\u001f\u007f]/.test(trimmed)) {
-    throw new UriError('URI_CONTROL_CHARACTER', `The ${what} contains control characters.`);
+  // Control characters (C0, DEL, C1) have no place in a name and could corrupt a terminal or a
+  // layout; bidirectional overrides could make a name display as another one.
+  if (/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/.test(trimmed)) {
+    throw new UriError('URI_CONTROL_CHARACTER', `The ${what} contains control or invisible direction characters; the link is damaged or not meant for an authenticator.`);
   }
   return trimmed;
 }
@@ -92,13 +104,22 @@ export function parseOtpauthUri(input: string): OtpauthData {
     if (!params.has(key)) params.set(key, value);
   }
 
-  const rawLabel = decodeComponent(match[2] ?? '', 'account name');
-  let labelIssuer = '';
-  let label = rawLabel;
-  const colon = rawLabel.indexOf(':');
-  if (colon >= 0) {
-    labelIssuer = rawLabel.slice(0, colon);
-    label = rawLabel.slice(colon + 1);
+  // The label is "Issuer:account", the colon literal or %3A. A literal colon in the raw path is the
+  // separator even when the issuer itself contains an encoded one (formatOtpauthUri writes it so);
+  // otherwise the decoded text is split after the issuer parameter's value or at its first colon.
+  const rawPath = match[2] ?? '';
+  const issuerParamRaw = params.get('issuer');
+  let labelIssuer: string;
+  let label: string;
+  const literalColon = rawPath.indexOf(':');
+  if (literalColon >= 0) {
+    labelIssuer = decodePath(rawPath.slice(0, literalColon), 'issuer');
+    label = decodePath(rawPath.slice(literalColon + 1), 'account name');
+  } else {
+    const decoded = decodePath(rawPath, 'account name');
+    const colon = issuerParamRaw && decoded.startsWith(`${issuerParamRaw}:`) ? issuerParamRaw.length : decoded.indexOf(':');
+    label = colon >= 0 ? decoded.slice(colon + 1) : decoded;
+    labelIssuer = colon >= 0 ? decoded.slice(0, colon) : '';
   }
   label = checkName(label, 'account name');
   labelIssuer = checkName(labelIssuer, 'issuer');
@@ -149,7 +170,7 @@ export function parseOtpauthUri(input: string): OtpauthData {
   return { type, issuer, label, secret, algorithm, digits, period };
 }
 
-/** Percent-encode as Google's format expects (spaces as %20, ":" in names encoded). */
+/** Percent-encode as Google's format expects (spaces as %20, ":" and "+" in names encoded). */
 function encode(text: string): string {
   return encodeURIComponent(text);
 }
