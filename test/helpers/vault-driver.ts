@@ -1,0 +1,88 @@
+/**
+ * A child-process driver for vault integration tests (bundled by vault-build.ts with esbuild, run
+ * with plain `node`). Every result is one JSON line on stdout; errors are {"error": {...}} + exit 1.
+ *   add <secret> <issuer> <label>   add one TOTP account
+ *   code <query>                    the code of the one account matching query
+ *   list                            accounts
+ *   churn                           add/remove accounts forever, logging each committed step
+ *   get-timeout <ms>                one keychain read with the given timeout (for hang tests)
+ * The data dir comes from AUTHDESK_DATA_DIR, as for the CLI.
+ */
+import { toUserFacing } from '../../core/errors.js';
+import { KeyringSecretStore } from '../../node/keychain.js';
+import { openVault } from '../../node/open-vault.js';
+
+const out = (value: unknown): void => {
+  process.stdout.write(`${JSON.stringify(value)}\n`);
+};
+
+const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+const randomSecret = (): string => Array.from({ length: 32 }, () => alphabet[Math.floor(Math.random() * 32)]).join('');
+
+async function main(): Promise<void> {
+  const [command, ...args] = process.argv.slice(2);
+  switch (command) {
+    case 'add': {
+      const vault = await openVault();
+      const account = await vault.add({ type: 'totp', secret: args[0] ?? '', issuer: args[1] ?? '', label: args[2] ?? '', algorithm: 'SHA1', digits: 6, period: 30 });
+      out({ account });
+      return;
+    }
+    case 'code': {
+      const vault = await openVault({ reconcile: 'skip' });
+      const [match, ...more] = await vault.find(args[0] ?? '');
+      if (!match || more.length) throw new Error('not exactly one match');
+      out(await vault.code(match.id));
+      return;
+    }
+    case 'list': {
+      const vault = await openVault();
+      out({ accounts: await vault.list() });
+      return;
+    }
+    case 'churn': {
+      const vault = await openVault({ reconcile: 'skip' });
+      out({ ready: true });
+      for (let i = 0; ; i++) {
+        const accounts = await vault.list();
+        const active = accounts.filter((a) => a.status === 'active');
+        const r = Math.random();
+        if (active.length > 6 && r < 0.45) {
+          const victim = active[Math.floor(Math.random() * active.length)];
+          if (!victim) continue;
+          out({ removing: victim.id });
+          await vault.remove(victim.id);
+          out({ removed: victim.id });
+        } else if (r < 0.7) {
+          const added = await vault.addMany([0, 1, 2].map((n) => ({ type: 'totp' as const, secret: randomSecret(), issuer: 'Churn', label: `batch${i}-${n}`, algorithm: 'SHA1' as const, digits: 6, period: 30 })));
+          out({ added: added.map((a) => a.id) });
+        } else {
+          const added = await vault.add({ type: 'totp', secret: randomSecret(), issuer: 'Churn', label: `one${i}`, algorithm: 'SHA1', digits: 6, period: 30 });
+          out({ added: [added.id] });
+        }
+      }
+    }
+    case 'get-timeout': {
+      const store = new KeyringSecretStore({ timeoutMs: Number(args[0] ?? 1000) });
+      const started = Date.now();
+      try {
+        await store.get('probe/item');
+        out({ ok: true, ms: Date.now() - started });
+      } catch (error) {
+        out({ error: toUserFacing(error), ms: Date.now() - started });
+        process.exit(1);
+      }
+      return;
+    }
+    default:
+      throw new Error(`unknown command ${String(command)}`);
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    out({ error: toUserFacing(error) });
+    process.exit(1);
+  },
+);
