@@ -1,0 +1,130 @@
+// Crash safety with REAL process kills: a child process adds and removes accounts in a loop on the
+// real Secret Service; we SIGKILL it at random moments and check, after each kill, that nothing was
+// lost or half-made (docs/storage.md, "Crash safety").
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { parseVaultDocument } from '../../core/vault/document.js';
+import { keychainAccountName } from '../../core/vault/model.js';
+import { KeyringSecretStore } from '../../node/keychain.js';
+import { openVault } from '../../node/open-vault.js';
+import { buildVaultDriver, ROOT } from '../helpers/vault-build.js';
+
+if (!process.env['DBUS_SESSION_BUS_ADDRESS']) {
+  throw new Error('These tests need the real Secret Service: run them with scripts/with-keyring.sh (npm test does).');
+}
+
+/** Bounded: stop starting new rounds after this long (the file must stay under ~60 s). */
+const BUDGET_MS = 35_000;
+const MAX_ROUNDS = 40;
+
+let driver: { file: string; cleanup(): void };
+let base: string;
+beforeAll(async () => {
+  driver = await buildVaultDriver();
+  base = mkdtempSync(join(tmpdir(), 'authdesk-crash-'));
+});
+afterAll(async () => {
+  driver.cleanup();
+  rmSync(base, { recursive: true, force: true });
+});
+
+interface Round {
+  added: string[];
+  removed: string[];
+  removing: string[];
+  steps: number;
+}
+
+/** Run the churn driver, SIGKILL it after `killAfterMs` of work, and collect what it reported as done. */
+function churnAndKill(dataDir: string, killAfterMs: number): Promise<Round> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [driver.file, 'churn'], { cwd: ROOT, env: { ...process.env, AUTHDESK_DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const round: Round = { added: [], removed: [], removing: [], steps: 0 };
+    let buffer = '';
+    let stderr = '';
+    let timer: NodeJS.Timeout | undefined;
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdout.on('data', (d: Buffer) => {
+      buffer += d.toString();
+      let nl: number;
+      while ((nl = buffer.indexOf('\n')) >= 0) {
+        const line = JSON.parse(buffer.slice(0, nl)) as { ready?: boolean; added?: string[]; removed?: string; removing?: string; error?: unknown };
+        buffer = buffer.slice(nl + 1);
+        if (line.ready && !timer) timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+        if (line.added) round.added.push(...line.added);
+        if (line.removing) round.removing.push(line.removing);
+        if (line.removed) round.removed.push(line.removed);
+        if (line.error) reject(new Error(`driver failed: ${JSON.stringify(line.error)}`));
+        round.steps++;
+      }
+    });
+    child.on('error', reject);
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      if (signal === 'SIGKILL') resolve(round);
+      else reject(new Error(`driver exited by itself (${code}): ${stderr}`));
+    });
+  });
+}
+
+it('survives SIGKILL at random points of add/addMany/remove: no account lost or half-made', async () => {
+  const dataDir = join(base, 'data');
+  const vault0 = await openVault({ dataDir });
+  const vaultId = vault0.vaultId;
+  const keychain = new KeyringSecretStore();
+  /** Accounts whose add completed and whose removal never started: must exist with their seed. */
+  const mustExist = new Set<string>();
+  /** Accounts whose removal completed: must be gone from metadata AND keychain. */
+  const mustBeGone = new Set<string>();
+  const started = Date.now();
+  let rounds = 0;
+  let totalSteps = 0;
+  let recoveredTotal = 0;
+
+  while (rounds < MAX_ROUNDS && Date.now() - started < BUDGET_MS) {
+    rounds++;
+    // Kill anywhere from "just opened" to "a few operations in" (each op is ~15-60 ms of keychain + fsync).
+    const round = await churnAndKill(dataDir, Math.floor(Math.random() * 400));
+    totalSteps += round.steps;
+    for (const id of round.added) mustExist.add(id);
+    for (const id of round.removing) mustExist.delete(id);
+    for (const id of round.removed) mustBeGone.add(id);
+
+    // 1. Straight after the kill, before any repair: the document parses, and every account in it has its seed.
+    const doc = parseVaultDocument(readFileSync(join(dataDir, 'vault.json'), 'utf8'));
+    expect(doc.vaultId).toBe(vaultId);
+    const items = new Map((await keychain.list()).filter((i) => i.accountName.startsWith(`${vaultId}/`)).map((i) => [i.accountName, i.secret]));
+    for (const account of doc.accounts) {
+      expect(items.has(keychainAccountName(vaultId, account.id)), `seed of ${account.id} (round ${rounds})`).toBe(true);
+    }
+    const inDoc = new Set(doc.accounts.map((a) => a.id));
+    for (const id of mustExist) expect(inDoc.has(id), `completed add ${id} survived (round ${rounds})`).toBe(true);
+    for (const id of mustBeGone) {
+      expect(inDoc.has(id), `completed remove ${id} stays removed`).toBe(false);
+      expect(items.has(keychainAccountName(vaultId, id)), `completed remove ${id}: seed deleted`).toBe(false);
+    }
+
+    // 2. Reopen (reconcile, breaking the dead process's lock): every seed of the vault now has an account.
+    const reopened = await openVault({ dataDir, lock: { lockWaitMs: 5_000 } });
+    const report = await reopened.reconcile();
+    recoveredTotal += report.recovered.length;
+    expect(report.missingSeeds).toEqual([]);
+    const after = new Set((await reopened.list()).map((a) => a.id));
+    for (const name of items.keys()) expect(after.has(name.slice(vaultId.length + 1)), `seed ${name} has an account`).toBe(true);
+    // Recovered accounts carry their seed: a code can be made for each.
+    for (const a of report.recovered) await expect(reopened.code(a.id)).resolves.toMatchObject({ accountId: a.id });
+    // Whatever reconciliation recovered was an add in flight (or a remove interrupted after its metadata save).
+    for (const a of report.recovered) expect(mustBeGone.has(a.id)).toBe(false);
+  }
+  // The test must really have exercised the loop, not only killed idle processes.
+  expect(rounds).toBeGreaterThanOrEqual(10);
+  expect(totalSteps).toBeGreaterThan(rounds);
+  console.log(`crash test: ${rounds} kills, ${totalSteps} driver steps, ${mustExist.size} live accounts, ${recoveredTotal} recovered`);
+
+  // Clean the keychain of this vault's items.
+  const final = await openVault({ dataDir });
+  for (const a of await final.list()) await final.remove(a.id);
+}, 60_000);
