@@ -6,7 +6,7 @@
 // (@napi-rs/keyring, sharp) cannot be bundled, and keeping the AWS SDK external lets the CLI load it
 // only for `authdesk aws ...` (code splitting keeps each command's imports in its own chunk).
 import { build } from 'esbuild';
-import { existsSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, rmSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
@@ -27,6 +27,7 @@ async function buildCli() {
     chunkNames: 'chunks/[name]-[hash]',
     banner: { js: '#!/usr/bin/env node' },
   });
+  chmodSync(path.join(root, 'dist/cli/authdesk.mjs'), 0o755);
 }
 
 async function buildElectron() {

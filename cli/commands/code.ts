@@ -1,0 +1,68 @@
+import { openVault } from '../../node/open-vault.js';
+import { displayName } from '../../core/vault/model.js';
+import { InputError } from '../../core/errors.js';
+import { EXIT, parseCommandArgs, printJson, printLine, UsageError, type Command } from '../io.js';
+import { resolveAccount } from '../accounts.js';
+
+const usage = `Usage: authdesk code QUERY [--next] [--pair] [--no-correction] [--json]
+
+Prints the current code of the account QUERY names (its id, AWS serial ARN, or part of
+"issuer label"). An ambiguous QUERY lists the candidates and fails.
+
+  --next            the code of the next period instead (TOTP)
+  --pair            two consecutive codes, current and next (what AWS's MFA enrollment asks for)
+  --no-correction   use the local clock, ignoring the measured clock offset ("authdesk time --sync")
+  --json            an object: code, next, validUntil, secondsLeft, account, offsetMs
+
+HOTP accounts advance their counter by one each time a code is printed.
+For aws-vault: mfa_process = authdesk code <serial-or-name>`;
+
+const code: Command = {
+  summary: 'print the current code of an account (aws-vault mfa_process)',
+  usage,
+  async run(args, ctx) {
+    const { values, positionals } = parseCommandArgs(args, {
+      next: { type: 'boolean' },
+      pair: { type: 'boolean' },
+      'no-correction': { type: 'boolean' },
+      json: { type: 'boolean' },
+    });
+    if (positionals.length !== 1) throw new UsageError('code needs exactly one QUERY (an account id or part of its name).');
+    if (values.next && values.pair) throw new UsageError('--next and --pair cannot be combined.');
+    const vault = await openVault();
+    const account = await resolveAccount(vault, positionals[0] ?? '');
+    const { appliedOffsetMs } = await vault.clock();
+    const offsetMs = values['no-correction'] ? 0 : appliedOffsetMs;
+
+    if (account.type === 'hotp') {
+      if (values.next || values.pair) throw new InputError('HOTP_NO_PAIR', `${displayName(account)} is an HOTP (counter) account: it has no "next period"; each call prints the next code.`);
+      const view = await vault.nextHotp(account.id);
+      if (values.json) printJson(ctx, { code: view.code, counter: view.counter, account: { id: account.id, issuer: account.issuer, label: account.label } });
+      else printLine(ctx, view.code);
+      return EXIT.OK;
+    }
+
+    const now = Date.now() + offsetMs;
+    const view = await vault.code(account.id, values.next ? now + account.period * 1000 : now);
+    const secondsLeft = Math.max(0, Math.ceil((view.validUntil - now) / 1000));
+    if (values.json) {
+      printJson(ctx, {
+        code: view.code,
+        next: view.next,
+        validFrom: new Date(view.validFrom).toISOString(),
+        validUntil: new Date(view.validUntil).toISOString(),
+        secondsLeft,
+        offsetMs,
+        account: { id: account.id, issuer: account.issuer, label: account.label, ...(account.awsSerial ? { awsSerial: account.awsSerial } : {}) },
+      });
+    } else if (values.pair) {
+      printLine(ctx, view.code);
+      printLine(ctx, view.next ?? '');
+    } else {
+      printLine(ctx, view.code);
+    }
+    return EXIT.OK;
+  },
+};
+
+export default code;
