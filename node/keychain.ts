@@ -20,13 +20,15 @@ export interface KeyringSecretStoreOptions {
   readonly service?: string;
   /** Only items whose account name starts with this are listed (`<vaultId>/`); all when omitted. */
   readonly prefix?: string;
-  /** Per-call timeout. A list of 1,000 items takes ~1.5 s here; keep the default well above it. */
+  /** Timeout of one read, write or delete. */
   readonly timeoutMs?: number;
+  /** Timeout of list() (reads every item: ~1.5 s for 1,000 items here, slower as the keyring grows). */
+  readonly listTimeoutMs?: number;
   /** Cached Entry objects. */
   readonly cacheSize?: number;
 }
 
-export const KEYCHAIN_DEFAULTS = { timeoutMs: 10_000, cacheSize: 64 } as const;
+export const KEYCHAIN_DEFAULTS = { timeoutMs: 5_000, listTimeoutMs: 30_000, cacheSize: 64 } as const;
 
 const ENTRY_OPTIONS: EntryOptions = { linux: { store: 'secret-service' } };
 
@@ -39,6 +41,10 @@ function platformNoKeychain(): string {
   return NO_SERVICE_MESSAGE;
 }
 
+function timeoutMessage(action: string, ms: number): string {
+  return `The keychain did not answer within ${Math.round(ms / 1000)} s while Authdesk tried to ${action}. It may be waiting for you to unlock it, or be stuck: unlock it or restart the keychain service (e.g. log out and in), then try again.`;
+}
+
 /** Translate the library's errors (plain Error with a message) into errors a person can act on. */
 export function mapKeychainError(error: unknown, action: string): KeychainError {
   if (error instanceof KeychainError) return error;
@@ -46,6 +52,10 @@ export function mapKeychainError(error: unknown, action: string): KeychainError 
     .map((e) => (e instanceof Error ? e.message : String(e ?? '')))
     .join(' | ');
   const has = (re: RegExp): boolean => re.test(text);
+  if (has(/Did not receive a reply|timed? ?out/i)) {
+    // The library's own D-Bus reply timeout (~2 s): the service is there but not answering.
+    return new KeychainError('KEYCHAIN_TIMEOUT', timeoutMessage(action, 2_000), { cause: error, details: { action } });
+  }
   if (has(/Failed to connect to socket|DBus error|org\.freedesktop\.DBus\.Error\.(ServiceUnknown|NoServer|Spawn)|was not provided by any \.service|NameHasNoOwner|No such file or directory/i)) {
     return new KeychainError('KEYCHAIN_UNAVAILABLE', platformNoKeychain(), { cause: error, details: { action } });
   }
@@ -72,6 +82,7 @@ export class KeyringSecretStore implements SecretStore {
   readonly service: string;
   private readonly prefix: string;
   private readonly timeoutMs: number;
+  private readonly listTimeoutMs: number;
   private readonly cacheSize: number;
   /** Insertion-ordered Map as an LRU: a hit moves the entry to the end. */
   private readonly entries = new Map<string, AsyncEntry>();
@@ -80,6 +91,7 @@ export class KeyringSecretStore implements SecretStore {
     this.service = options.service ?? KEYCHAIN_SERVICE;
     this.prefix = options.prefix ?? '';
     this.timeoutMs = options.timeoutMs ?? KEYCHAIN_DEFAULTS.timeoutMs;
+    this.listTimeoutMs = options.listTimeoutMs ?? KEYCHAIN_DEFAULTS.listTimeoutMs;
     this.cacheSize = options.cacheSize ?? KEYCHAIN_DEFAULTS.cacheSize;
   }
 
@@ -90,7 +102,10 @@ export class KeyringSecretStore implements SecretStore {
       this.entries.set(accountName, hit);
       return hit;
     }
-    // The constructor itself connects to D-Bus on Linux and throws when there is no session bus.
+    // The constructor connects to D-Bus SYNCHRONOUSLY on Linux: it throws when there is no session
+    // bus, and blocks the event loop up to the library's ~2 s D-Bus reply timeout when the service
+    // hangs (measured; then it throws "Did not receive a reply" -> KEYCHAIN_TIMEOUT). Another
+    // reason to cache entries. It runs inside call(), so its errors are mapped too.
     const created = new AsyncEntry(this.service, accountName, ENTRY_OPTIONS);
     this.entries.set(accountName, created);
     if (this.entries.size > this.cacheSize) {
@@ -101,20 +116,14 @@ export class KeyringSecretStore implements SecretStore {
   }
 
   /** Run one keychain call with an AbortSignal and a hard timeout; map every failure. */
-  private async call<T>(action: string, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  private async call<T>(action: string, fn: (signal: AbortSignal) => Promise<T>, timeoutMs = this.timeoutMs): Promise<T> {
     const controller = new AbortController();
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
         controller.abort();
-        reject(
-          new KeychainError(
-            'KEYCHAIN_TIMEOUT',
-            `The keychain did not answer within ${Math.round(this.timeoutMs / 1000)} s while Authdesk tried to ${action}. It may be waiting for you to unlock it, or be stuck: unlock it or restart the keychain service (e.g. log out and in), then try again.`,
-            { details: { action } },
-          ),
-        );
-      }, this.timeoutMs);
+        reject(new KeychainError('KEYCHAIN_TIMEOUT', timeoutMessage(action, timeoutMs), { details: { action } }));
+      }, timeoutMs);
     });
     try {
       return await Promise.race([(async () => fn(controller.signal))(), timeout]);
@@ -140,7 +149,7 @@ export class KeyringSecretStore implements SecretStore {
   }
 
   async list(): Promise<Array<{ accountName: string; secret: string }>> {
-    const found = await this.call('list its secret keys', (signal) => findCredentialsAsync(this.service, undefined, signal));
+    const found = await this.call('list its secret keys', (signal) => findCredentialsAsync(this.service, undefined, signal), this.listTimeoutMs);
     return found
       .filter((c) => c.account.startsWith(this.prefix))
       .map((c) => ({ accountName: c.account, secret: c.password }));

@@ -5,7 +5,7 @@
  *   code <query>                    the code of the one account matching query
  *   list                            accounts
  *   churn                           add/remove accounts forever, logging each committed step
- *   get-timeout <ms>                one keychain read with the given timeout (for hang tests)
+ *   hang <ms> <pid>                 keychain reads while the Secret Service (pid) is stopped
  * The data dir comes from AUTHDESK_DATA_DIR, as for the CLI.
  */
 import { toUserFacing } from '../../core/errors.js';
@@ -62,15 +62,22 @@ async function main(): Promise<void> {
         }
       }
     }
-    case 'get-timeout': {
-      const store = new KeyringSecretStore({ timeoutMs: Number(args[0] ?? 1000) });
-      const started = Date.now();
+    case 'hang': {
+      // Warm one entry, stop the Secret Service daemon (pid from our own private session), then:
+      // a read on the warm entry (our timeout must fire) and one needing a new entry (the library's).
+      const timeoutMs = Number(args[0] ?? 1000);
+      const pid = Number(args[1]);
+      const store = new KeyringSecretStore({ timeoutMs });
+      await store.get('probe/warm');
+      process.kill(pid, 'SIGSTOP');
       try {
-        await store.get('probe/item');
-        out({ ok: true, ms: Date.now() - started });
-      } catch (error) {
-        out({ error: toUserFacing(error), ms: Date.now() - started });
-        process.exit(1);
+        for (const name of ['probe/warm', 'probe/cold']) {
+          const started = Date.now();
+          const error = await store.get(name).then(() => null, (e: unknown) => toUserFacing(e));
+          out({ name, error, ms: Date.now() - started });
+        }
+      } finally {
+        process.kill(pid, 'SIGCONT');
       }
       return;
     }
