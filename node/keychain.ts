@@ -10,10 +10,20 @@
  * - No plaintext fallback, ever: when no keychain works, calls fail with a KeychainError saying
  *   what is missing and how to fix it.
  */
-import { AsyncEntry, findCredentialsAsync, type EntryOptions } from '@napi-rs/keyring';
+import { createRequire } from 'node:module';
+import type * as Keyring from '@napi-rs/keyring';
 import { KeychainError } from '../core/errors.js';
 import { KEYCHAIN_SERVICE } from '../core/vault/model.js';
 import type { SecretStore } from '../core/vault/ports.js';
+
+type EntryOptions = Keyring.EntryOptions;
+type AsyncEntry = Keyring.AsyncEntry;
+// Loaded with require, not an ES import: importing this CommonJS package from ESM makes Node start
+// its CommonJS export scanner, which added ~11 MB of peak RSS to every `authdesk code` (issue 2's
+// budget is 1.5x a bare `node -e 0`). In the CJS bundle (Electron main) import.meta.url is empty
+// and the real `require` is used.
+const loadModule = import.meta.url ? createRequire(import.meta.url) : require;
+const { AsyncEntry, findCredentialsAsync } = loadModule('@napi-rs/keyring') as typeof Keyring;
 
 export interface KeyringSecretStoreOptions {
   /** Keychain service name (tests may use their own). Default `authdesk`. */

@@ -29,7 +29,9 @@ const code: Command = {
     });
     if (positionals.length !== 1) throw new UsageError('code needs exactly one QUERY (an account id or part of its name).');
     if (values.next && values.pair) throw new UsageError('--next and --pair cannot be combined.');
-    const vault = await openVault();
+    // One keychain read and nothing else: mfa_process runs this on every session (the app and the
+    // other commands reconcile the keychain with the metadata).
+    const vault = await openVault({ reconcile: 'skip' });
     const account = await resolveAccount(vault, positionals[0] ?? '');
     const { appliedOffsetMs } = await vault.clock();
     const offsetMs = values['no-correction'] ? 0 : appliedOffsetMs;
