@@ -1,0 +1,82 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { api, call } from '../api.js';
+import type { CodeView } from '../types.js';
+
+export interface CodesState {
+  readonly codes: ReadonlyMap<string, CodeView>;
+  readonly failures: ReadonlyMap<string, string>;
+  /** Main's corrected clock minus this page's clock (ms). */
+  readonly skew: number;
+}
+
+const EMPTY: CodesState = { codes: new Map(), failures: new Map(), skew: 0 };
+
+/**
+ * Codes for the given TOTP ids (the visible rows). Pulled from main; refreshed when the earliest
+ * shown code expires — no per-second IPC. A changed id set fetches only the missing ids.
+ */
+export function useCodes(ids: readonly string[], enabled: boolean): CodesState & { refresh(): void } {
+  const [state, setState] = useState<CodesState>(EMPTY);
+  const stateRef = useRef(state);
+  stateRef.current = state;
+  const [generation, setGeneration] = useState(0);
+  const key = ids.join('\n');
+
+  const fetchCodes = useCallback(async (wanted: readonly string[], replace: boolean) => {
+    if (wanted.length === 0) return;
+    const started = Date.now();
+    let result;
+    try {
+      result = await call(api().codes.current({ ids: [...wanted] }));
+    } catch {
+      return; // locked or failed: the lock screen / list errors explain; the next expiry retries
+    }
+    const received = Date.now();
+    setState((previous) => {
+      const codes = new Map(replace ? [] : previous.codes);
+      const failures = new Map(replace ? [] : previous.failures);
+      for (const code of result.codes) {
+        codes.set(code.accountId, code);
+        failures.delete(code.accountId);
+      }
+      for (const failure of result.failed) failures.set(failure.accountId, failure.error.message);
+      // Main's `now` was taken somewhere between started and received: assume the middle.
+      return { codes, failures, skew: result.now - (started + received) / 2 };
+    });
+  }, []);
+
+  // Fetch missing ids when the visible set changes; refetch all when `generation` bumps.
+  useEffect(() => {
+    if (!enabled) return;
+    const current = stateRef.current;
+    const now = Date.now() + current.skew;
+    const missing = ids.filter((id) => {
+      const code = current.codes.get(id);
+      return code === undefined || code.validUntil <= now;
+    });
+    void fetchCodes(missing, false);
+  }, [key, enabled, generation, fetchCodes]);
+
+  // Schedule a refresh at the earliest expiry among the shown codes.
+  useEffect(() => {
+    if (!enabled) return;
+    const idSet = new Set(ids);
+    let earliest = Infinity;
+    for (const code of state.codes.values()) if (idSet.has(code.accountId)) earliest = Math.min(earliest, code.validUntil);
+    if (!Number.isFinite(earliest)) return;
+    const delay = Math.max(50, earliest - (Date.now() + state.skew) + 30);
+    const timer = window.setTimeout(() => void fetchCodes(ids, false), Math.min(delay, 2 ** 31 - 1));
+    return () => window.clearTimeout(timer);
+  }, [state, key, enabled, fetchCodes]);
+
+  useEffect(() => {
+    if (!enabled) setState(EMPTY);
+  }, [enabled]);
+
+  const refresh = useCallback(() => {
+    setState(EMPTY);
+    setGeneration((g) => g + 1);
+  }, []);
+
+  return { ...state, refresh };
+}
