@@ -3,7 +3,7 @@
  * AWS credentials (the SDK's default chain, --profile). Exit 0 only when AWS accepted the operation.
  * The AWS SDK is loaded only here (node/aws/iam-client.ts imports it lazily).
  */
-import { AwsError, isAuthdeskError } from '../../core/errors.js';
+import { isAuthdeskError } from '../../core/errors.js';
 import {
   cleanupPendingEnrollment, deactivateDevice, deleteDevice, enrollVirtualMfaDevice, finishPendingEnrollment, formatOffset,
   linkAccount, listDevices, pendingEnrollments, resyncDevice, type FlowDeps, type FlowEvent,
@@ -268,12 +268,7 @@ const aws: Command = {
     const [sub, ...rest] = args;
     if (sub === undefined) throw new UsageError('aws needs a subcommand: whoami, enroll, resync, devices, deactivate, delete, pending, finish, cleanup, link, profiles.');
     if (!(SUBCOMMANDS as readonly string[]).includes(sub)) throw new UsageError(`aws has no subcommand "${sub}". Run "authdesk help aws".`);
-    try {
-      return await run(sub as Sub, rest, ctx);
-    } catch (error) {
-      if (error instanceof UsageError || !(error instanceof AwsError) || !error.details?.choices) throw error;
-      throw error;
-    }
+    return run(sub as Sub, rest, ctx);
   },
 };
 

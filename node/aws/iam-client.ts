@@ -1,0 +1,169 @@
+/**
+ * The IamPort over @aws-sdk/client-iam. The SDK is imported lazily (dynamic import), so modules
+ * loaded by unrelated commands (authdesk code) never pull it in.
+ *
+ * What the SDK does by itself, and we rely on (verified by test/integration/iam-adapter.test.ts):
+ * - credentials: the default chain (env, shared files, SSO, process, IMDS) with `profile`;
+ * - endpoint: AWS_ENDPOINT_URL_IAM, AWS_ENDPOINT_URL and a profile's endpoint_url / services section;
+ * - clock: after every response (including errors) config.systemClockOffset = Date header - local time,
+ *   and requests are signed on the corrected clock.
+ * Authdesk never reads, stores or logs the credentials themselves.
+ */
+import { AwsError } from '../../core/errors.js';
+import { arnAccount } from '../../core/iam/serial.js';
+import type { AssignmentStatus, IamPort, IamUser, MfaDeviceInfo, VirtualMfaDeviceInfo } from '../../core/iam/port.js';
+import { mapAwsError } from './errors.js';
+
+type IamModule = typeof import('@aws-sdk/client-iam');
+type IamClientType = import('@aws-sdk/client-iam').IAMClient;
+
+export interface AwsClientOptions {
+  /** A profile of the shared config files; default: AWS_PROFILE or "default" (the SDK's rule). */
+  readonly profile?: string;
+  /** IAM is global; its signing region is us-east-1 (other partitions: set the profile's region). */
+  readonly region?: string;
+  /** Per-request socket timeout. */
+  readonly requestTimeoutMs?: number;
+  readonly connectionTimeoutMs?: number;
+  /** SDK attempts per call (retries throttling, 5xx and network errors with backoff). */
+  readonly maxAttempts?: number;
+}
+
+export const AWS_CLIENT_DEFAULTS = {
+  REGION: 'us-east-1',
+  /** IAM answers in well under a second; 15 s means the network is gone, not slow. */
+  REQUEST_TIMEOUT_MS: 15_000,
+  CONNECTION_TIMEOUT_MS: 5_000,
+  MAX_ATTEMPTS: 3,
+  /**
+   * The Date header has 1 s resolution and is truncated, so the SDK's systemClockOffset is on
+   * average 0.5 s behind AWS: centre it.
+   */
+  DATE_RESOLUTION_CORRECTION_MS: 500,
+} as const;
+
+let sdk: Promise<IamModule> | undefined;
+function loadSdk(): Promise<IamModule> {
+  sdk ??= import('@aws-sdk/client-iam');
+  return sdk;
+}
+
+function iso(date: Date | undefined): string | undefined {
+  return date ? date.toISOString() : undefined;
+}
+
+export interface SdkIamPort extends IamPort {
+  /** Close sockets (the CLI exits promptly; tests clean up). */
+  destroy(): void;
+  readonly profile: string | undefined;
+}
+
+export async function createIamPort(options: AwsClientOptions = {}): Promise<SdkIamPort> {
+  const mod = await loadSdk();
+  const client: IamClientType = new mod.IAMClient({
+    region: options.region ?? AWS_CLIENT_DEFAULTS.REGION,
+    ...(options.profile ? { profile: options.profile } : {}),
+    maxAttempts: options.maxAttempts ?? AWS_CLIENT_DEFAULTS.MAX_ATTEMPTS,
+    requestHandler: {
+      requestTimeout: options.requestTimeoutMs ?? AWS_CLIENT_DEFAULTS.REQUEST_TIMEOUT_MS,
+      connectionTimeout: options.connectionTimeoutMs ?? AWS_CLIENT_DEFAULTS.CONNECTION_TIMEOUT_MS,
+    },
+  });
+  let sawResponse = false;
+  const context = (action: string) => (options.profile ? { action, profile: options.profile } : { action });
+
+  async function send<T>(action: string, run: () => Promise<T>): Promise<T> {
+    try {
+      const out = await run();
+      sawResponse = true;
+      return out;
+    } catch (error) {
+      if ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode !== undefined) sawResponse = true;
+      throw mapAwsError(error, context(action));
+    }
+  }
+
+  const toUser = (u: { UserName?: string; UserId?: string; Arn?: string; Path?: string } | undefined): IamUser => {
+    const arn = u?.Arn ?? '';
+    const ids = arnAccount(arn);
+    if (!u?.UserName || !ids) throw new AwsError('AWS_UNEXPECTED_REPLY', 'AWS answered GetUser without a user name or ARN; try again.');
+    return { userName: u.UserName, userId: u.UserId ?? '', arn, path: u.Path ?? '/', accountId: ids.accountId, partition: ids.partition };
+  };
+
+  return {
+    profile: options.profile,
+    destroy: () => client.destroy(),
+    serverClockOffsetMs: () => (sawResponse ? (client.config.systemClockOffset ?? 0) + AWS_CLIENT_DEFAULTS.DATE_RESOLUTION_CORRECTION_MS : 0),
+
+    async getUser(userName) {
+      const out = await send('GetUser', () => client.send(new mod.GetUserCommand(userName ? { UserName: userName } : {})));
+      return toUser(out.User);
+    },
+
+    async createVirtualMfaDevice(name, path) {
+      const out = await send('CreateVirtualMFADevice',
+        () => client.send(new mod.CreateVirtualMFADeviceCommand({ VirtualMFADeviceName: name, Path: path })));
+      const device = out.VirtualMFADevice;
+      const seedBytes = device?.Base32StringSeed;
+      if (!device?.SerialNumber || !seedBytes) {
+        throw new AwsError('AWS_UNEXPECTED_REPLY', 'AWS created the device but returned no serial number or seed. Delete the device (authdesk aws devices --unassigned) and try again.');
+      }
+      // The blob holds the ASCII base32 text (DESIGN.md section 5).
+      const base32Seed = new TextDecoder('ascii').decode(seedBytes);
+      seedBytes.fill(0);
+      device.QRCodePNG?.fill(0);
+      return { serialNumber: device.SerialNumber, base32Seed };
+    },
+
+    async enableMfaDevice(userName, serialNumber, code1, code2) {
+      await send('EnableMFADevice', () => client.send(new mod.EnableMFADeviceCommand({ UserName: userName, SerialNumber: serialNumber, AuthenticationCode1: code1, AuthenticationCode2: code2 })));
+    },
+
+    async resyncMfaDevice(userName, serialNumber, code1, code2) {
+      await send('ResyncMFADevice', () => client.send(new mod.ResyncMFADeviceCommand({ UserName: userName, SerialNumber: serialNumber, AuthenticationCode1: code1, AuthenticationCode2: code2 })));
+    },
+
+    async listMfaDevices(userName) {
+      const rows: MfaDeviceInfo[] = [];
+      let marker: string | undefined;
+      do {
+        const out = await send('ListMFADevices',
+          () => client.send(new mod.ListMFADevicesCommand({ ...(userName ? { UserName: userName } : {}), ...(marker ? { Marker: marker } : {}) })));
+        for (const d of out.MFADevices ?? []) {
+          const enableDate = iso(d.EnableDate);
+          rows.push({ serialNumber: d.SerialNumber ?? '', ...(d.UserName ? { userName: d.UserName } : {}), ...(enableDate ? { enableDate } : {}) });
+        }
+        marker = out.IsTruncated ? out.Marker : undefined;
+      } while (marker);
+      return rows;
+    },
+
+    async listVirtualMfaDevices(status: AssignmentStatus) {
+      const rows: VirtualMfaDeviceInfo[] = [];
+      let marker: string | undefined;
+      do {
+        const out = await send('ListVirtualMFADevices',
+          () => client.send(new mod.ListVirtualMFADevicesCommand({ AssignmentStatus: status, ...(marker ? { Marker: marker } : {}) })));
+        for (const d of out.VirtualMFADevices ?? []) {
+          const enableDate = iso(d.EnableDate);
+          rows.push({
+            serialNumber: d.SerialNumber ?? '',
+            ...(d.User?.UserName ? { userName: d.User.UserName } : {}),
+            ...(d.User?.Arn ? { userArn: d.User.Arn } : {}),
+            ...(enableDate ? { enableDate } : {}),
+          });
+        }
+        marker = out.IsTruncated ? out.Marker : undefined;
+      } while (marker);
+      return rows;
+    },
+
+    async deactivateMfaDevice(userName, serialNumber) {
+      await send('DeactivateMFADevice', () => client.send(new mod.DeactivateMFADeviceCommand({ SerialNumber: serialNumber, ...(userName ? { UserName: userName } : {}) })));
+    },
+
+    async deleteVirtualMfaDevice(serialNumber) {
+      await send('DeleteVirtualMFADevice', () => client.send(new mod.DeleteVirtualMFADeviceCommand({ SerialNumber: serialNumber })));
+    },
+  };
+}
