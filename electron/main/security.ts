@@ -107,9 +107,33 @@ export function isAppUrl(url: string): boolean {
   return u.protocol === `${APP_SCHEME}:` && u.hostname.toLowerCase() === APP_HOST && u.port === '' && u.username === '' && u.password === '';
 }
 
-/** will-navigate / will-redirect / will-frame-navigate: only within the app's own origin. */
-export function isNavigationAllowed(targetUrl: string): boolean {
-  return isAppUrl(targetUrl);
+/**
+ * will-navigate / will-redirect / will-frame-navigate: only within the app's own origin. In development
+ * the DevTools window (another WebContents) may load its own devtools:// pages.
+ */
+export function isNavigationAllowed(targetUrl: string, options: { dev: boolean } = { dev: false }): boolean {
+  if (isAppUrl(targetUrl)) return true;
+  return options.dev && targetUrl.startsWith('devtools://');
+}
+
+/**
+ * Chromium/Node switches that let another local program attach to the app and read what it shows
+ * (codes) or run code in it. The fuses turn off Node's --inspect and NODE_OPTIONS; Chromium's remote
+ * debugging is a command-line switch no fuse covers, so a packaged app refuses to start with it.
+ * Chromium accepts `--x`, `-x` (and `/x` on Windows) and stops reading switches at `--`.
+ */
+export const FORBIDDEN_SWITCHES: readonly string[] = ['remote-debugging-port', 'remote-debugging-pipe', 'remote-debugging-address', 'remote-allow-origins', 'inspect', 'inspect-brk', 'inspect-port', 'inspect-publish-uid', 'js-flags'];
+
+export function forbiddenSwitches(argv: readonly string[], platform: NodeJS.Platform): string[] {
+  const found: string[] = [];
+  for (const arg of argv.slice(1)) {
+    if (arg === '--') break;
+    const match = /^(?:--?|\/)([^=]+)/.exec(arg);
+    if (!match || (arg.startsWith('/') && platform !== 'win32')) continue;
+    const name = (match[1] ?? '').toLowerCase();
+    if (FORBIDDEN_SWITCHES.includes(name)) found.push(name);
+  }
+  return found;
 }
 
 /** setWindowOpenHandler: never a new window (the app has one window; links to the web are not opened). */

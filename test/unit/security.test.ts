@@ -10,6 +10,7 @@ import {
   APP_RESPONSE_HEADERS,
   APP_SCHEME_PRIVILEGES,
   CONTENT_SECURITY_POLICY,
+  forbiddenSwitches,
   isAppUrl,
   isNavigationAllowed,
   isPermissionGranted,
@@ -293,5 +294,32 @@ describe('MIME types', () => {
     ['noextension', 'application/octet-stream'],
   ])('%s -> %s', (file, mime) => {
     expect(mimeTypeFor(file)).toBe(mime);
+  });
+});
+
+describe('debugging switches', () => {
+  it.each([
+    [['authdesk', '--remote-debugging-port=9222'], ['remote-debugging-port']],
+    [['authdesk', '--remote-debugging-port', '9222'], ['remote-debugging-port']],
+    [['authdesk', '-remote-debugging-pipe'], ['remote-debugging-pipe']],
+    [['authdesk', '--inspect-brk=0'], ['inspect-brk']],
+    [['authdesk', '--INSPECT'], ['inspect']],
+    [['authdesk', '--js-flags=--allow-natives-syntax'], ['js-flags']],
+    [['authdesk', '--hidden'], []],
+    [['authdesk', '--', '--remote-debugging-port=1'], []],
+    [['authdesk', '/remote-debugging-port=1'], []],
+  ])('%j -> %j', (argv, expected) => {
+    expect(forbiddenSwitches(argv, 'linux')).toEqual(expected);
+  });
+
+  it('reads /switch on Windows only', () => {
+    expect(forbiddenSwitches(['Authdesk.exe', '/remote-debugging-port=1'], 'win32')).toEqual(['remote-debugging-port']);
+  });
+
+  it('lets DevTools navigate in development only', () => {
+    expect(isNavigationAllowed('devtools://devtools/bundled/inspector.html', { dev: true })).toBe(true);
+    expect(isNavigationAllowed('devtools://devtools/bundled/inspector.html', { dev: false })).toBe(false);
+    expect(isNavigationAllowed('devtools://devtools/bundled/inspector.html')).toBe(false);
+    expect(isNavigationAllowed('https://example.com/', { dev: true })).toBe(false);
   });
 });
