@@ -19,8 +19,9 @@ export interface OpenVaultOptions {
   readonly clock?: Clock;
   /**
    * Reconciliation at open (core/vault/vault.ts): 'await' (default: CLI commands that list or
-   * change accounts), 'background' (the app: the window is not held up by a keychain-wide list),
-   * 'skip' (`authdesk code`: one keychain read, nothing else; the app and other commands reconcile).
+   * change accounts), 'background' (the app: deferred until the first codes are out, so neither the
+   * window nor the first codes wait for a keychain-wide list), 'skip' (`authdesk code`: one
+   * keychain read, nothing else; the app and other commands reconcile).
    */
   readonly reconcile?: ReconcileMode;
   readonly lock?: FileDocumentStoreOptions;
@@ -36,6 +37,8 @@ export async function openVault(options: OpenVaultOptions = {}): Promise<VaultAp
       clock: options.clock ?? systemClock,
       random: nodeRandom,
       hmac: nodeHmac,
+      // unref: a deferred reconciliation must never keep a process alive by itself.
+      defer: (fn, ms) => setTimeout(fn, ms).unref(),
     },
     { reconcile: options.reconcile ?? 'await' },
   );

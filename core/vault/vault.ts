@@ -33,12 +33,17 @@ export interface VaultDeps {
   readonly clock: Clock;
   readonly random: Random;
   readonly hmac: HmacFn;
+  /** Run `fn` after `ms` (setTimeout in Node; the core has no timers). Used to start a deferred
+   * background reconciliation if nothing triggers it sooner. Optional. */
+  readonly defer?: (fn: () => void, ms: number) => void;
 }
 
 /**
- * When to reconcile at open. 'await': before open resolves (the app, tests). 'background': start
- * it, do not wait (codes for the first accounts are not delayed by a keychain-wide list). 'skip':
- * not at all (a short-lived `authdesk code` that must start fast; the app reconciles).
+ * When to reconcile at open. 'await': before open resolves (CLI commands, tests). 'background': the
+ * app: open resolves at once; the reconciliation (a keychain-wide list, ~1.5 s at 1,000 items)
+ * starts once the first codes are out (or when codes for many accounts, or reconcile(), need it,
+ * or after BACKGROUND_RECONCILE_DELAY_MS), so it does not compete with the first visible codes.
+ * 'skip': not at all (a short-lived `authdesk code` that must start fast).
  */
 export type ReconcileMode = 'await' | 'background' | 'skip';
 
@@ -50,6 +55,9 @@ export interface VaultOpenOptions {
 export const BULK_READ_THRESHOLD = 24;
 
 export const RECOVERED_ISSUER = 'Recovered';
+
+/** 'background' mode: start reconciling by then even if no code was asked for. */
+export const BACKGROUND_RECONCILE_DELAY_MS = 1_000;
 
 const AWS_SERIAL_PATTERN = /^arn:aws[a-z-]*:iam::\d{12}:mfa\/[\w+=,.@/-]{1,512}$/;
 
@@ -146,6 +154,8 @@ export class Vault implements VaultApi {
   /** Bumped by forgetSecrets(): reads that started before it must not refill the cache. */
   private generation = 0;
   private openReconcile: Promise<ReconcileReport> | undefined;
+  /** 'background' mode: the open-time reconciliation waits here until something starts it. */
+  private deferredReconcile = false;
   private runningReconcile: Promise<ReconcileReport> | undefined;
 
   private constructor(private readonly deps: VaultDeps, doc: VaultDocument) {
@@ -171,11 +181,18 @@ export class Vault implements VaultApi {
       vault.openReconcile = vault.runReconcile();
       await vault.openReconcile;
     } else if (mode === 'background') {
-      vault.openReconcile = vault.runReconcile();
-      // Reported through reconcile(); never an unhandled rejection.
-      vault.openReconcile.catch(() => undefined);
+      vault.deferredReconcile = true;
+      deps.defer?.(() => vault.startDeferredReconcile(), BACKGROUND_RECONCILE_DELAY_MS);
     }
     return vault;
+  }
+
+  private startDeferredReconcile(): void {
+    if (!this.deferredReconcile) return;
+    this.deferredReconcile = false;
+    this.openReconcile = this.runReconcile();
+    // Reported through reconcile(); never an unhandled rejection.
+    this.openReconcile.catch(() => undefined);
   }
 
   get vaultId(): string {
@@ -382,10 +399,14 @@ export class Vault implements VaultApi {
   }
 
   async code(id: string, atMs?: number): Promise<CodeView> {
-    const account = await this.accountForCode(id);
-    if (account.type !== 'totp') throw this.hotpOnDemand(account);
-    const key = await this.keyFor(account);
-    return this.totpView(account, key, atMs ?? this.now());
+    try {
+      const account = await this.accountForCode(id);
+      if (account.type !== 'totp') throw this.hotpOnDemand(account);
+      const key = await this.keyFor(account);
+      return this.totpView(account, key, atMs ?? this.now());
+    } finally {
+      this.startDeferredReconcile();
+    }
   }
 
   async codes(ids: readonly string[], atMs?: number): Promise<readonly CodeResult[]> {
@@ -394,12 +415,13 @@ export class Vault implements VaultApi {
     const accounts = ids.map((id) => this.doc.accounts.find((a) => a.id === id));
     const uncached = accounts.filter((a): a is Account => a !== undefined && a.type === 'totp' && !this.keys.has(a.id));
     if (uncached.length > BULK_READ_THRESHOLD) {
-      // A reconciliation in flight is already listing every item (and fills the cache): share it.
+      // A reconciliation lists every item anyway (and fills the cache): start or share it.
+      this.startDeferredReconcile();
       if (this.runningReconcile) await this.runningReconcile.catch(() => undefined);
       const still = uncached.filter((a) => !this.keys.has(a.id));
       if (still.length > BULK_READ_THRESHOLD) await this.bulkLoad(still).catch(() => undefined);
     }
-    return Promise.all(
+    const results = Promise.all(
       ids.map(async (id, i): Promise<CodeResult> => {
         const account = accounts[i];
         try {
@@ -411,6 +433,8 @@ export class Vault implements VaultApi {
         }
       }),
     );
+    await results.finally(() => this.startDeferredReconcile());
+    return results;
   }
 
   async nextHotp(id: string): Promise<CodeView> {
@@ -579,6 +603,7 @@ export class Vault implements VaultApi {
   // ---------------------------------------------------------------- reconciliation
 
   async reconcile(options: { again?: boolean } = {}): Promise<ReconcileReport> {
+    this.startDeferredReconcile();
     if (!options.again && this.openReconcile) return this.openReconcile;
     const run = this.runReconcile();
     if (!this.openReconcile) this.openReconcile = run;

@@ -4,6 +4,7 @@ import { isCodeFailure, type NewAccount } from '../../core/vault/api.js';
 import { keychainAccountName } from '../../core/vault/model.js';
 import { BULK_READ_THRESHOLD } from '../../core/vault/vault.js';
 import {
+  type Event,
   InMemoryDocumentStoreDouble,
   InMemorySecretStoreDouble,
   oathHotp,
@@ -335,6 +336,21 @@ describe('vault: reconciliation', () => {
     secrets.items.set(keychainAccountName(vault.vaultId, 'orphanAcct999'), randomSecret());
     const bg = await openTestVault({ secrets, documents, reconcile: 'background' });
     expect((await bg.vault.reconcile()).recovered.map((a) => a.id)).toEqual(['orphanAcct999']);
+  });
+
+  it('background reconciliation waits until the first codes are out', async () => {
+    const events: Event[] = [];
+    const secrets = new InMemorySecretStoreDouble(events);
+    const documents = new InMemoryDocumentStoreDouble(events);
+    const setup = await openTestVault({ secrets, documents, reconcile: 'skip' });
+    const a = await setup.vault.add(totp());
+    events.length = 0;
+    const { vault } = await openTestVault({ secrets, documents, reconcile: 'background' });
+    expect(events.filter((e) => e.op === 'list')).toHaveLength(0);
+    await vault.code(a.id);
+    expect(events.map((e) => e.op).slice(0, 1)).toEqual(['get']);
+    await vault.reconcile();
+    expect(events.map((e) => e.op)).toEqual(['get', 'lock', 'list', 'unlock']);
   });
 
   it('a keychain failure during background reconciliation is reported, never unhandled', async () => {
