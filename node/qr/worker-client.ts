@@ -28,9 +28,10 @@ export interface QrWorkerOptions {
 
 export interface QrWorkerDecoder {
   /**
-   * Every QR code in the frame (see core/qr/decode.ts). The frame's buffer is transferred to the
-   * worker when it is a whole ArrayBuffer (it is then detached: do not reuse `frame.data`),
-   * otherwise copied. Rejects with QrError only.
+   * Every QR code in the frame (see core/qr/decode.ts). The frame's buffer is offered for transfer
+   * when it is a whole ArrayBuffer, so `frame.data` may be detached afterwards: do not reuse it.
+   * (Buffers allocated by native code, such as sharp's, cannot be detached and are copied.)
+   * Rejects with QrError only.
    */
   decode(frame: RgbaFrame): Promise<DecodedQr[]>;
   /** Stop the worker (pending decodes fail with QR_DECODER_CLOSED). */
