@@ -1,0 +1,123 @@
+import { TimeError } from '../../core/errors.js';
+import { clockHealth, describeClock, formatAge, formatOffset } from '../../core/time/health.js';
+import { DEFAULT_HTTPS_DATE_URL } from '../../core/time/server.js';
+import { DEFAULT_SETTINGS, type Settings, type TimeOffsetRecord } from '../../core/vault/model.js';
+import type { VaultApi } from '../../core/vault/api.js';
+import { measureClockDetailed } from '../../node/time/measure.js';
+import { openVault } from '../../node/open-vault.js';
+import { EXIT, parseCommandArgs, printJson, printLine, UsageError, type Command } from '../io.js';
+
+const usage = `Usage: authdesk time [--server HOST[:PORT]]... [--https-url URL] [--sync] [--json]
+
+Measures this computer's clock against a trusted one and prints local time, trusted time,
+the offset (trusted minus local: +90.012 s means your clock is 90 s slow), its uncertainty
+and the source.
+
+  --server HOST[:PORT]  NTP server to ask (repeatable, tried in order; default: the vault's
+                        time servers, time.aws.com). Port 123 unless given; IPv6 as [addr]:port.
+  --https-url URL       when no NTP server answers (UDP blocked), read the Date header of this
+                        http(s) URL. Default without --server: ${DEFAULT_HTTPS_DATE_URL}
+  --sync                store the offset in the vault: "authdesk code" and the app then add it
+                        to the clock for every code ("authdesk code --no-correction" ignores it)
+  --json                an object: offsetMs, uncertaintyMs, source, measuredAt, localTime,
+                        trustedTime, roundTripMs, samples, stored
+
+Exit status 1 when no time source answers (the stored offset, if any, stays in use).`;
+
+const time: Command = {
+  summary: 'measure the clock against NTP (or HTTPS Date); --sync corrects codes',
+  usage,
+  async run(args, ctx) {
+    const { values, positionals } = parseCommandArgs(args, {
+      server: { type: 'string', multiple: true },
+      'https-url': { type: 'string' },
+      sync: { type: 'boolean' },
+      json: { type: 'boolean' },
+    });
+    if (positionals.length > 0) throw new UsageError(`time takes no arguments (got "${positionals[0]}"); use --server HOST[:PORT].`);
+    const explicitServers = values.server ?? [];
+
+    // The vault gives the configured servers and the stored offset. Only --sync needs it; a
+    // plain measurement still works where the vault cannot be opened.
+    let vault: VaultApi | undefined;
+    let settings: Settings = DEFAULT_SETTINGS;
+    try {
+      vault = await openVault({ reconcile: 'skip' });
+      settings = await vault.settings();
+    } catch (error) {
+      if (values.sync) throw error;
+    }
+
+    const servers = explicitServers.length > 0 ? explicitServers : settings.timeServers.length > 0 ? [...settings.timeServers] : DEFAULT_SETTINGS.timeServers;
+    const fallback = values['https-url'] ?? (explicitServers.length > 0 ? null : DEFAULT_HTTPS_DATE_URL);
+
+    let measurement;
+    try {
+      measurement = await measureClockDetailed({ servers, httpsFallbackUrl: fallback });
+    } catch (error) {
+      if (error instanceof TimeError && settings.timeOffset) throw withLastGood(error, settings.timeOffset, settings.timeCorrection);
+      throw error;
+    }
+    const local = Date.now();
+    const { record } = measurement;
+    let stored = false;
+    if (values.sync && vault) {
+      settings = await vault.updateSettings({ timeOffset: record });
+      stored = true;
+    }
+
+    if (values.json) {
+      printJson(ctx, {
+        offsetMs: record.offsetMs,
+        uncertaintyMs: record.uncertaintyMs,
+        source: record.source,
+        measuredAt: record.measuredAt,
+        localTime: new Date(local).toISOString(),
+        trustedTime: new Date(local + record.offsetMs).toISOString(),
+        roundTripMs: Math.round(measurement.roundTripMs * 1000) / 1000,
+        samples: measurement.samples,
+        stored,
+        correctionEnabled: settings.timeCorrection,
+        ...(measurement.failures.length ? { failures: measurement.failures } : {}),
+      });
+      return EXIT.OK;
+    }
+
+    const isNtp = record.source.startsWith('ntp:');
+    printLine(ctx, `Local time:    ${new Date(local).toISOString()}`);
+    printLine(ctx, `Trusted time:  ${new Date(local + record.offsetMs).toISOString()}`);
+    printLine(ctx, `Offset:        ${formatOffset(record.offsetMs)} (${describeClock(record.offsetMs)})`);
+    printLine(ctx, `Uncertainty:   ±${formatUncertainty(record.uncertaintyMs)}`);
+    printLine(ctx, `Source:        ${record.source} (${measurement.samples} ${isNtp ? 'replies' : 'requests'}, round trip ${measurement.roundTripMs.toFixed(1)} ms)`);
+    for (const failure of measurement.failures) printLine(ctx, `Skipped:       ${failure.source}: ${failure.message}`);
+    if (stored) {
+      const health = clockHealth({ record, correctionEnabled: settings.timeCorrection, nowMs: Date.now() });
+      printLine(ctx, `Saved.         ${health.headline}.`);
+      if (!settings.timeCorrection) printLine(ctx, '               Time correction is off in Settings, so codes do not use it yet.');
+    } else if (settings.timeOffset) {
+      const age = formatAge(Math.max(0, Date.now() - Date.parse(settings.timeOffset.measuredAt)));
+      printLine(ctx, `Stored:        ${formatOffset(settings.timeOffset.offsetMs)} from ${settings.timeOffset.source}, measured ${age}${settings.timeCorrection ? '' : ' (correction off)'}. Run with --sync to replace it.`);
+    } else {
+      printLine(ctx, 'Not saved:     run "authdesk time --sync" to correct codes by this offset.');
+    }
+    return EXIT.OK;
+  },
+};
+
+/** "0.124 ms", "37 ms", "1.250 s": milliseconds while below a second, where they matter. */
+function formatUncertainty(ms: number): string {
+  if (ms < 10) return `${ms.toFixed(3)} ms`;
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  return `${(ms / 1000).toFixed(3)} s`;
+}
+
+/** The failure, plus what codes use meanwhile: one sentence more, still one line. */
+function withLastGood(error: TimeError, last: TimeOffsetRecord, correctionEnabled: boolean): TimeError {
+  const age = formatAge(Math.max(0, Date.now() - Date.parse(last.measuredAt)));
+  const tail = correctionEnabled
+    ? `Codes still use the last good offset, ${formatOffset(last.offsetMs)} measured ${age}.`
+    : `The last measured offset was ${formatOffset(last.offsetMs)}, ${age} (time correction is off).`;
+  return new TimeError(error.code, `${error.message} ${tail}`, { cause: error, ...(error.details ? { details: { ...error.details } } : {}) });
+}
+
+export default time;
