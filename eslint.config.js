@@ -34,12 +34,13 @@ export const layerRules = {
       { group: NODE_BUILTINS, message: 'The renderer has no Node: talk to main through window.authdesk.' },
       { group: ['electron', 'electron/*'], message: 'The renderer must not import Electron; use window.authdesk.' },
       { group: ['**/node/**', '**/cli/**', '**/electron/main/**', '**/electron/preload/**'], message: 'The renderer may import only types from core/ and electron/ipc/.' },
+      { group: ['**/core/**', '**/electron/ipc/**'], allowTypeImports: true, message: 'The renderer may import only types from core/ and electron/ipc/.' },
     ],
   },
 };
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'release/**', 'node_modules/**', 'test/.tmp/**', 'coverage/**'] },
+  { ignores: ['dist/**', 'release/**', 'node_modules/**', 'test/.tmp/**', 'coverage/**', '.bench/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -15,6 +15,10 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const only = process.argv[2];
 const common = { absWorkingDir: root, bundle: true, platform: 'node', target: 'node20', sourcemap: 'linked', logLevel: 'warning', packages: 'external', legalComments: 'none' };
 
+// In CommonJS output import.meta is empty; modules that branch on import.meta.url (node/keychain.ts)
+// then take their CommonJS path.
+const CJS_DEFINES = { 'import.meta.url': 'undefined' };
+
 async function buildCli() {
   rmSync(path.join(root, 'dist/cli'), { recursive: true, force: true });
   await build({
@@ -33,7 +37,7 @@ async function buildCli() {
 async function buildElectron() {
   const jobs = [];
   if (existsSync(path.join(root, 'electron/main/main.ts'))) {
-    jobs.push(build({ ...common, entryPoints: { main: 'electron/main/main.ts' }, outdir: 'dist/main', format: 'cjs', outExtension: { '.js': '.cjs' }, external: ['electron'] }));
+    jobs.push(build({ ...common, entryPoints: { main: 'electron/main/main.ts' }, outdir: 'dist/main', format: 'cjs', outExtension: { '.js': '.cjs' }, external: ['electron'], define: CJS_DEFINES }));
   }
   for (const worker of ['node/qr/worker.ts']) {
     if (existsSync(path.join(root, worker))) {
@@ -42,7 +46,7 @@ async function buildElectron() {
   }
   if (existsSync(path.join(root, 'electron/preload/preload.ts'))) {
     // A sandboxed preload can require only 'electron' (and a few built-ins): bundle everything else in.
-    jobs.push(build({ ...common, packages: undefined, entryPoints: { preload: 'electron/preload/preload.ts' }, outdir: 'dist/preload', format: 'cjs', outExtension: { '.js': '.cjs' }, external: ['electron'] }));
+    jobs.push(build({ ...common, packages: undefined, entryPoints: { preload: 'electron/preload/preload.ts' }, outdir: 'dist/preload', format: 'cjs', outExtension: { '.js': '.cjs' }, external: ['electron'], define: CJS_DEFINES }));
   }
   await Promise.all(jobs);
 }
