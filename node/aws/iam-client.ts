@@ -67,6 +67,8 @@ export async function createIamPort(options: AwsClientOptions = {}): Promise<Sdk
     requestHandler: {
       requestTimeout: options.requestTimeoutMs ?? AWS_CLIENT_DEFAULTS.REQUEST_TIMEOUT_MS,
       connectionTimeout: options.connectionTimeoutMs ?? AWS_CLIENT_DEFAULTS.CONNECTION_TIMEOUT_MS,
+      // Without this, this SDK version only logs a warning when requestTimeout passes and waits on.
+      throwOnRequestTimeout: true,
     },
   });
   let sawResponse = false;

@@ -174,6 +174,7 @@ export class IamServer {
   private readonly waiting: Array<{ action: string; go: () => void }> = [];
   private readonly injected: Array<{ action: string | undefined; code: string; message: string }> = [];
   private port = 0;
+  private misissue = 0;
 
   constructor(options: IamServerOptions = {}) {
     this.accountId = options.accountId ?? TEST_ACCOUNT_ID;
@@ -233,6 +234,11 @@ export class IamServer {
   /** The next request of `action` (or any) fails with this IAM error code. */
   injectError(code: string, message: string, action?: string): void {
     this.injected.push({ action, code, message });
+  }
+
+  /** The next Create answers with a seed other than the one the server keeps (wrong codes, every time). */
+  misissueNextSeed(): void {
+    this.misissue++;
   }
 
   device(serialNumber: string): DeviceRecord | undefined {
@@ -460,10 +466,15 @@ export class IamServer {
         const { bytes, base32 } = newSeed();
         const device: DeviceRecord = { serialNumber, name, path, seed: bytes, seedBase32: base32, createDate: this.now(), driftSteps: 0 };
         this.devices.set(serialNumber, device);
-        const uri = `otpauth://totp/Amazon%20Web%20Services:${encodeURIComponent(name)}@${this.accountId}?secret=${base32}&issuer=Amazon%20Web%20Services`;
+        let issued = base32;
+        if (this.misissue > 0) {
+          this.misissue--;
+          issued = newSeed().base32;
+        }
+        const uri = `otpauth://totp/Amazon%20Web%20Services:${encodeURIComponent(name)}@${this.accountId}?secret=${issued}&issuer=Amazon%20Web%20Services`;
         const png = await QRCode.toBuffer(uri, { type: 'png', errorCorrectionLevel: 'M', margin: 4, scale: 4 });
         this.events.emit('created', { serialNumber, userName: caller.name });
-        return `<VirtualMFADevice>${el('SerialNumber', serialNumber)}<Base32StringSeed>${Buffer.from(base32, 'ascii').toString('base64')}</Base32StringSeed><QRCodePNG>${png.toString('base64')}</QRCodePNG></VirtualMFADevice>`;
+        return `<VirtualMFADevice>${el('SerialNumber', serialNumber)}<Base32StringSeed>${Buffer.from(issued, 'ascii').toString('base64')}</Base32StringSeed><QRCodePNG>${png.toString('base64')}</QRCodePNG></VirtualMFADevice>`;
       }
       case 'EnableMFADevice':
       case 'ResyncMFADevice': {

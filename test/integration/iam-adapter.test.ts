@@ -1,0 +1,148 @@
+/**
+ * node/aws (the real @aws-sdk/client-iam) against test/iam-server: endpoint and credential settings
+ * the SDK honours by itself, AWS's clock, error mapping, and the core flows end to end over the
+ * adapter (vault doubles here; the CLI tests use the real keychain).
+ */
+import { createServer } from 'node:net';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { isAuthdeskError } from '../../core/errors.js';
+import { AWS_ERRORS } from '../../core/iam/port.js';
+import { createIamPort, type AwsClientOptions, type SdkIamPort } from '../../node/aws/iam-client.js';
+import { listAwsProfiles } from '../../node/aws/profiles.js';
+import { awsTempDir, cleanAwsEnv, keyEnv, withEnv, writeProfiles } from '../helpers/iam-env.js';
+import { IamServer, TEST_KEYS, type TestKey } from '../iam-server/server.js';
+
+let server: IamServer;
+let dir: ReturnType<typeof awsTempDir>;
+const ports: SdkIamPort[] = [];
+
+beforeAll(async () => {
+  server = await IamServer.start();
+  dir = awsTempDir();
+});
+afterEach(() => {
+  server.setClockOffsetMs(0);
+  for (const p of ports.splice(0)) p.destroy();
+});
+afterAll(async () => {
+  await server.close();
+  dir.cleanup();
+});
+
+function env(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return { ...cleanAwsEnv(process.env, dir.path), ...extra };
+}
+
+async function port(options: AwsClientOptions = {}): Promise<SdkIamPort> {
+  const p = await createIamPort({ maxAttempts: 2, ...options });
+  ports.push(p);
+  return p;
+}
+
+async function withKey<T>(key: TestKey, fn: (p: SdkIamPort) => Promise<T>, options: AwsClientOptions = {}): Promise<T> {
+  return withEnv(env(keyEnv(key, server.url)), async () => fn(await port(options)));
+}
+
+async function failure(promise: Promise<unknown>) {
+  try {
+    await promise;
+  } catch (error) {
+    if (!isAuthdeskError(error)) throw error;
+    return error;
+  }
+  throw new Error('expected a failure');
+}
+
+
+describe('SDK settings honoured without code of ours', () => {
+  it('AWS_ENDPOINT_URL_IAM and AWS_ENDPOINT_URL with env credentials', async () => {
+    for (const variable of ['AWS_ENDPOINT_URL_IAM', 'AWS_ENDPOINT_URL'] as const) {
+      const user = await withEnv(env(keyEnv(TEST_KEYS.alice, server.url, variable)), async () => (await port()).getUser());
+      expect(user).toMatchObject({ userName: 'alice', accountId: '123456789012', partition: 'aws' });
+    }
+  });
+
+  it('a profile with endpoint_url and keys in the shared files, and lists profiles without secrets', async () => {
+    const files = writeProfiles(dir.path, {
+      default: { key: TEST_KEYS.bob, endpoint: server.url },
+      work: { key: TEST_KEYS.alice, endpoint: server.url },
+      temp: { key: TEST_KEYS.daveSession, endpoint: server.url },
+    });
+    await withEnv(env(files), async () => {
+      expect((await (await port({ profile: 'work' })).getUser()).userName).toBe('alice');
+      expect((await (await port({ profile: 'temp' })).getUser()).userName).toBe('dave');
+      expect((await (await port()).getUser()).userName).toBe('bob');
+      const profiles = await listAwsProfiles();
+      expect(profiles.map((p) => p.name)).toEqual(['default', 'temp', 'work']);
+      expect(profiles[2]).toEqual({ name: 'work', sources: ['config', 'credentials'], kind: 'static-keys', region: 'us-east-1', endpointUrl: server.url });
+      expect(JSON.stringify(profiles)).not.toContain(TEST_KEYS.alice.secretAccessKey);
+      const missing = await failure((await port({ profile: 'nope' })).getUser());
+      expect(missing.code).toBe(AWS_ERRORS.NO_CREDENTIALS);
+      expect(missing.message).toContain('"nope"');
+    });
+  });
+
+  it("learns AWS's clock from the responses, 90 s ahead and behind", async () => {
+    for (const offset of [90_000, -90_000]) {
+      server.setClockOffsetMs(offset);
+      await withKey(TEST_KEYS.alice, async (p) => {
+        expect(p.serverClockOffsetMs()).toBe(0);
+        await p.getUser();
+        expect(Math.abs(p.serverClockOffsetMs() - offset)).toBeLessThan(1_500);
+      });
+    }
+  });
+});
+
+describe('errors mapped to AwsError', () => {
+  it.each([
+    ['AccessDenied', TEST_KEYS.bob, AWS_ERRORS.ACCESS_DENIED, 'iam:CreateVirtualMFADevice'],
+    ['ExpiredToken', TEST_KEYS.carolExpired, AWS_ERRORS.EXPIRED_CREDENTIALS, 'expired'],
+    ['InvalidClientTokenId', { ...TEST_KEYS.alice, accessKeyId: 'AKIAUNKNOWN000000000' }, AWS_ERRORS.INVALID_CREDENTIALS, 'does not recognise'],
+    ['SignatureDoesNotMatch', { ...TEST_KEYS.alice, secretAccessKey: 'wrong' }, AWS_ERRORS.INVALID_CREDENTIALS, 'secret access key'],
+  ])('%s', async (_name, key, code, text) => {
+    const error = await withKey(key, (p) => failure(p.createVirtualMfaDevice('denied', '/')));
+    expect(error.code).toBe(code);
+    expect(error.message).toContain(text);
+    expect(error.message).not.toContain(TEST_KEYS.alice.secretAccessKey);
+  });
+
+  it('no credentials at all', async () => {
+    const error = await withEnv(env({ AWS_ENDPOINT_URL_IAM: server.url }), async () => failure((await port()).getUser()));
+    expect(error.code).toBe(AWS_ERRORS.NO_CREDENTIALS);
+  });
+
+  it('persistent throttling (after the SDK retried)', async () => {
+    server.throttle(2, 'GetUser');
+    const error = await withKey(TEST_KEYS.alice, (p) => failure(p.getUser()));
+    expect(error).toMatchObject({ code: AWS_ERRORS.THROTTLED, details: { awsCode: 'Throttling', httpStatus: 400 } });
+  });
+
+  it('a closed port is a network failure; a silent server a timeout', async () => {
+    const closed = await new Promise<number>((resolve) => {
+      const s = createServer().listen(0, '127.0.0.1', () => {
+        const { port: p } = s.address() as { port: number };
+        s.close(() => resolve(p));
+      });
+    });
+    const network = await withEnv(env(keyEnv(TEST_KEYS.alice, `http://127.0.0.1:${closed}`)), async () => failure((await port({ maxAttempts: 1 })).getUser()));
+    expect(network.code).toBe(AWS_ERRORS.NETWORK);
+    expect(network.message).toContain('ECONNREFUSED');
+    server.hold('GetUser');
+    try {
+      const timeout = await withKey(TEST_KEYS.alice, (p) => failure(p.getUser()), { maxAttempts: 1, requestTimeoutMs: 400 });
+      expect(timeout.code).toBe(AWS_ERRORS.TIMEOUT);
+    } finally {
+      server.release('GetUser');
+    }
+  });
+
+  it('NoSuchEntity, DeleteConflict and ValidationError', async () => {
+    await withKey(TEST_KEYS.alice, async (p) => {
+      expect((await failure(p.getUser('nobody'))).code).toBe(AWS_ERRORS.NO_SUCH_ENTITY);
+      const device = server.seedDevice('conflict', { userName: 'alice' });
+      expect((await failure(p.deleteVirtualMfaDevice(device.serialNumber))).code).toBe(AWS_ERRORS.DELETE_CONFLICT);
+      expect((await failure(p.enableMfaDevice('alice', device.serialNumber, '12', '34'))).code).toBe(AWS_ERRORS.VALIDATION);
+    });
+  });
+});
