@@ -277,7 +277,7 @@ describe('main.ts wiring', () => {
     const handler = electron().state.protocolHandlers.get('app');
     const response = (await handler?.(new Request('app://authdesk/'))) as Response;
     expect(response.status).toBe(200);
-    expect(response.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect(response.headers.get('content-security-policy')).toContain("object-src 'none'");
     expect(((await handler?.(new Request('app://authdesk/..%2f..%2fdata%2fvault.json'))) as Response).status).toBe(403);
   });
 

@@ -1,6 +1,7 @@
 // The shell's security policy (electron/main/security.ts), tested as the pure functions main.ts wires
 // into Electron. Expected values come from Electron's security checklist and the WHATWG URL parser,
 // and the CSP is judged by Google's CSP Evaluator (the port Electronegativity uses), not by itself.
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -39,6 +40,7 @@ describe('webPreferences', () => {
     expect(prefs.webviewTag).toBe(false);
     expect(prefs.experimentalFeatures).toBe(false);
     expect(prefs.enableBlinkFeatures).toBeUndefined();
+    expect(prefs.disableBlinkFeatures).toBe('Auxclick');
     expect(prefs.spellcheck).toBe(false);
     expect(prefs.navigateOnDragDrop).toBe(false);
     expect(prefs.devTools).toBe(false);
@@ -187,7 +189,7 @@ describe('Content-Security-Policy', () => {
   }));
 
   it('names no remote origin, wildcard or network scheme', () => {
-    const allowedSources = new Set(["'self'", "'none'", "'wasm-unsafe-eval'", 'data:', 'blob:', 'mediastream:']);
+    const allowedSources = new Set(["'self'", "'none'", "'wasm-unsafe-eval'", 'data:', 'blob:']);
     for (const [name, sources] of directives) {
       for (const source of sources) expect(allowedSources, `${name} ${source}`).toContain(source);
     }
@@ -195,7 +197,7 @@ describe('Content-Security-Policy', () => {
   });
 
   it('closes the defaults that fall back to nothing', () => {
-    expect(directives.get('default-src')).toEqual(["'none'"]);
+    expect(["'none'", "'self'"]).toContainEqual(directives.get('default-src')?.join(' '));
     expect(directives.get('object-src')).toEqual(["'none'"]);
     expect(directives.get('base-uri')).toEqual(["'none'"]);
     expect(directives.get('form-action')).toEqual(["'none'"]);
@@ -217,6 +219,12 @@ describe('Content-Security-Policy', () => {
       // The evaluator predates CSP3's 'wasm-unsafe-eval' and reports it as a syntax issue only.
       || (f.severity === csp.severities.SYNTAX && !f.description.includes('wasm-unsafe-eval')));
     expect(serious).toEqual([]);
+  });
+
+  it("is exactly the renderer page's <meta> CSP (header and meta must not drift apart)", () => {
+    const html = readFileSync(path.resolve(import.meta.dirname, '../../renderer/index.html'), 'utf8');
+    const metas = [...html.matchAll(/<meta\s+http-equiv="Content-Security-Policy"\s+content="([^"]*)"/gi)].map((m) => m[1]);
+    expect(metas, 'renderer/index.html must carry exactly one CSP <meta>; if you change it, change CSP_DIRECTIVES in electron/main/security.ts too').toEqual([CONTENT_SECURITY_POLICY]);
   });
 
   it('is sent on every response with the other hardening headers', () => {
