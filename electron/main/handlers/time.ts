@@ -1,0 +1,186 @@
+/**
+ * The app's clock service (main process): measures the clock at start, on resume from sleep and
+ * whenever the last good measurement is older than 4 h (core/time/health.ts `measurementDue`),
+ * stores the offset in the vault's settings (so the CLI uses it too), and serves the `time` IPC
+ * area. Measurements run in the background: nothing waits for the network except an explicit
+ * "Check now" (`time.sync`), which the renderer awaits without blocking the window.
+ *
+ * Wiring (electron/main/main.ts and createAppServices; see docs/time.md "Hooks"):
+ *   const time = createTimeService({ vault, onChange: (s) => events.emit('time.changed', s),
+ *                                    onAccountChanged: () => events.emit('accounts.changed', { source: 'app' }) });
+ *   handlers: { ..., time: time.handlers }
+ *   time.start();                                   // after the window is shown
+ *   powerMonitor.on('resume', () => time.resume());
+ *   app.on('before-quit', () => time.dispose());
+ */
+import { TimeError, toUserFacing, type UserFacingError } from '../../../core/errors.js';
+import { clockHealth, measurementDue } from '../../../core/time/health.js';
+import { DEFAULT_HTTPS_DATE_URL } from '../../../core/time/server.js';
+import type { VaultApi } from '../../../core/vault/api.js';
+import { DEFAULT_SETTINGS } from '../../../core/vault/model.js';
+import { measureClockDetailed, type ClockMeasurement, type MeasureClockOptions } from '../../../node/time/measure.js';
+import type { TimeHandlers, TimeStatus } from '../../ipc/channels/time.js';
+
+export interface TimeTimers {
+  setInterval(fn: () => void, ms: number): unknown;
+  clearInterval(handle: unknown): void;
+  now(): number;
+}
+
+export const realTimeTimers: TimeTimers = {
+  setInterval: (fn, ms) => {
+    const handle = setInterval(fn, ms);
+    handle.unref?.();
+    return handle;
+  },
+  clearInterval: (handle) => clearInterval(handle as ReturnType<typeof setInterval>),
+  now: () => Date.now(),
+};
+
+export interface TimeServiceDeps {
+  readonly vault: VaultApi;
+  /** Called with the new status whenever it changes (main emits `time.changed`). */
+  readonly onChange?: (status: TimeStatus) => void;
+  /** Called after a step adjustment changed an account (main emits `accounts.changed`). */
+  readonly onAccountChanged?: () => void;
+  /** The measurement (tests inject one; default: NTP servers from settings, then HTTPS Date). */
+  readonly measure?: (options: MeasureClockOptions) => Promise<ClockMeasurement>;
+  /** HTTPS Date fallback for background measurements (default https://iam.amazonaws.com/; null: none). */
+  readonly httpsFallbackUrl?: string | null;
+  readonly timers?: TimeTimers;
+  /** How often to check whether a measurement is due (default 10 min; the 4 h rule decides). */
+  readonly checkEveryMs?: number;
+  /** Where background failures are logged (never shown as a stack). */
+  readonly onBackgroundError?: (error: unknown) => void;
+}
+
+export interface TimeService {
+  readonly handlers: TimeHandlers;
+  status(): Promise<TimeStatus>;
+  /** App start: measure in the background now, then keep checking. Returns at once. */
+  start(): void;
+  /** Resume from sleep: the clock may have jumped; measure in the background. Returns at once. */
+  resume(): void;
+  /** Measure now (single flight: a call while one runs joins it). Rejects with a TimeError. */
+  measureNow(options?: { server?: string }): Promise<TimeStatus>;
+  dispose(): void;
+}
+
+export function createTimeService(deps: TimeServiceDeps): TimeService {
+  const timers = deps.timers ?? realTimeTimers;
+  const measure = deps.measure ?? measureClockDetailed;
+  const fallback = deps.httpsFallbackUrl === undefined ? DEFAULT_HTTPS_DATE_URL : deps.httpsFallbackUrl;
+  let running: Promise<TimeStatus> | undefined;
+  let lastError: UserFacingError | undefined;
+  let lastFailureAtMs: number | undefined;
+  let lastAttemptAtMs: number | undefined;
+  let interval: unknown;
+  let disposed = false;
+
+  async function status(): Promise<TimeStatus> {
+    const settings = await deps.vault.settings();
+    const health = clockHealth({ record: settings.timeOffset, correctionEnabled: settings.timeCorrection, nowMs: timers.now() });
+    return {
+      health,
+      measuring: running !== undefined,
+      ...(lastError ? { lastError } : {}),
+      ...(lastAttemptAtMs !== undefined ? { lastAttemptAt: new Date(lastAttemptAtMs).toISOString() } : {}),
+      servers: settings.timeServers.length ? settings.timeServers : DEFAULT_SETTINGS.timeServers,
+      correctionEnabled: settings.timeCorrection,
+    };
+  }
+
+  async function announce(): Promise<void> {
+    if (disposed || !deps.onChange) return;
+    try {
+      deps.onChange(await status());
+    } catch (error) {
+      deps.onBackgroundError?.(error);
+    }
+  }
+
+  async function run(server?: string): Promise<void> {
+    void announce(); // measuring: true
+    lastAttemptAtMs = timers.now();
+    try {
+      const settings = await deps.vault.settings();
+      const options: MeasureClockOptions = server
+        ? { servers: [server], httpsFallbackUrl: null }
+        : { servers: settings.timeServers.length ? settings.timeServers : DEFAULT_SETTINGS.timeServers, httpsFallbackUrl: fallback };
+      const measurement = await measure(options);
+      if (!disposed) await deps.vault.updateSettings({ timeOffset: measurement.record });
+      lastError = undefined;
+      lastFailureAtMs = undefined;
+    } catch (error) {
+      lastError = toUserFacing(error);
+      lastFailureAtMs = timers.now();
+      throw error;
+    }
+  }
+
+  function measureNow(options: { server?: string } = {}): Promise<TimeStatus> {
+    // A named server is a different question: wait for the running one, then ask it.
+    if (running && options.server === undefined) return running;
+    const settle = () => {
+      if (running === next) running = undefined;
+      void announce(); // measuring: false, and the new offset or the error
+    };
+    const next: Promise<TimeStatus> = (running ?? Promise.resolve())
+      .catch(() => undefined)
+      .then(() => run(options.server))
+      .then(
+        () => {
+          settle();
+          return status();
+        },
+        (error: unknown) => {
+          settle();
+          throw error;
+        },
+      );
+    running = next;
+    return next;
+  }
+
+  function background(force: boolean): void {
+    void (async () => {
+      if (disposed || running) return;
+      const settings = await deps.vault.settings();
+      const due = measurementDue({ nowMs: timers.now(), force, ...(settings.timeOffset ? { record: settings.timeOffset } : {}), ...(lastFailureAtMs !== undefined ? { lastFailureAtMs } : {}) });
+      if (due) await measureNow();
+    })().catch((error: unknown) => {
+      // Offline is normal: the status carries the sentence; only surprises are logged.
+      if (!(error instanceof TimeError)) deps.onBackgroundError?.(error);
+    });
+  }
+
+  const handlers: TimeHandlers = {
+    status: () => status(),
+    sync: ({ server }) => measureNow(server === undefined ? {} : { server }),
+    async setStepAdjust({ id, steps }) {
+      const account = await deps.vault.update(id, { stepAdjust: steps });
+      deps.onAccountChanged?.();
+      return account;
+    },
+  };
+
+  return {
+    handlers,
+    status,
+    measureNow,
+    start() {
+      background(true);
+      if (interval === undefined) interval = timers.setInterval(() => background(false), deps.checkEveryMs ?? 10 * 60_000);
+    },
+    resume() {
+      // After sleep the previous failure's back-off no longer applies: the network is new.
+      lastFailureAtMs = undefined;
+      background(true);
+    },
+    dispose() {
+      disposed = true;
+      if (interval !== undefined) timers.clearInterval(interval);
+      interval = undefined;
+    },
+  };
+}
