@@ -66,6 +66,8 @@ const log = (...args: unknown[]) => console.error('[authdesk]', ...args);
 let win: BrowserWindow | null = null;
 let tray: Tray | null = null;
 let quitting = false;
+/** The vault is open and IPC is registered: only then may a window be created. */
+let started = false;
 
 // ---- Before ready: refuse debugging switches, name the app, place its data, claim the single instance.
 
@@ -88,7 +90,8 @@ if (!primary) {
   app.quit();
 } else {
   app.on('second-instance', () => {
-    if (!revealWindow(win)) win = createWindow(false);
+    // Before start() finishes (vault still opening, or its error dialog showing) there is nothing to show yet.
+    if (!revealWindow(win) && started) win = createWindow(false);
   });
   app.enableSandbox();
   protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { ...APP_SCHEME_PRIVILEGES } }]);
@@ -331,6 +334,7 @@ async function start(): Promise<void> {
   // Keep the login item in step with the setting (the AppImage may have moved since it was written).
   if (settings.startAtLogin) applyLoginItem(true).catch((error: unknown) => log('start at login', error));
 
+  started = true;
   const hidden = startedHidden(process.argv, process.platform === 'darwin' && app.getLoginItemSettings().wasOpenedAtLogin);
   win = createWindow(hidden);
   trayController = createTray(services, vault);

@@ -253,6 +253,12 @@ describe('main.ts wiring', () => {
     expect(state.schemes).toEqual([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true } }]);
   });
 
+  it('a second launch before the vault is open creates no window', () => {
+    const { module, state } = electron();
+    module.app.emit('second-instance');
+    expect(state.windows).toHaveLength(0);
+  });
+
   it('after ready: one hardened window on app://, content protection, session handlers, IPC and tray', async () => {
     const { state, resolveReady } = electron();
     resolveReady();
@@ -353,6 +359,14 @@ describe('main.ts wiring', () => {
     expect(state.notifications[0]?.title).toBe('Code copied');
     expect(state.notifications[0]?.body).not.toContain(expected);
     expect(accountId).not.toBe('');
+  });
+
+  it('a second launch brings the hidden window back instead of opening another', () => {
+    const { module, state } = electron();
+    state.windows[0]?.hide();
+    module.app.emit('second-instance');
+    expect(state.windows).toHaveLength(1);
+    expect(state.windows[0]?.visible).toBe(true);
   });
 
   it('the global shortcut shows the window and asks it to focus search', () => {
