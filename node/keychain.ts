@@ -40,6 +40,9 @@ export interface KeyringSecretStoreOptions {
 
 export const KEYCHAIN_DEFAULTS = { timeoutMs: 5_000, listTimeoutMs: 30_000, cacheSize: 64 } as const;
 
+/** list() retries when an item vanished mid-read (KEYCHAIN_CHANGED). */
+const LIST_ATTEMPTS = 4;
+
 const ENTRY_OPTIONS: EntryOptions = { linux: { store: 'secret-service' } };
 
 export const NO_SERVICE_MESSAGE =
@@ -75,7 +78,11 @@ export function mapKeychainError(error: unknown, action: string): KeychainError 
   if (has(/denied|not allowed|dismissed|cancel|prompt|authoriz|authenticat/i)) {
     return new KeychainError('KEYCHAIN_DENIED', 'Access to the keychain was refused. Allow Authdesk when your system asks, or check the keychain\'s access settings, then try again.', { cause: error, details: { action } });
   }
-  if (has(/no result found|NoSuchObject|no default collection|collection/i)) {
+  if (has(/Object does not exist at path|UnknownObject/i)) {
+    // An item vanished between the search and the read (another program deleted it meanwhile).
+    return new KeychainError('KEYCHAIN_CHANGED', 'The keychain changed while Authdesk was reading it (another program removed an item). Try again.', { cause: error, details: { action } });
+  }
+  if (has(/no result found|no default collection/i)) {
     // gnome-keyring with no default ("login") keyring, or one that is locked and cannot prompt (headless).
     return new KeychainError('KEYCHAIN_NO_COLLECTION', 'The keychain has no usable default keyring (it is missing or locked). Open your keyring app (e.g. "Passwords and Keys"), create or unlock the default "Login" keyring, then try again.', { cause: error, details: { action } });
   }
@@ -159,7 +166,16 @@ export class KeyringSecretStore implements SecretStore {
   }
 
   async list(): Promise<Array<{ accountName: string; secret: string }>> {
-    const found = await this.call('list its secret keys', (signal) => findCredentialsAsync(this.service, undefined, signal), this.listTimeoutMs);
+    // findCredentials searches, then reads each item: an item deleted in between (by another
+    // Authdesk process outside our lock, or another program) fails the whole call. Retry a few times.
+    let found: Awaited<ReturnType<typeof findCredentialsAsync>> | undefined;
+    for (let attempt = 1; found === undefined; attempt++) {
+      try {
+        found = await this.call('list its secret keys', (signal) => findCredentialsAsync(this.service, undefined, signal), this.listTimeoutMs);
+      } catch (error) {
+        if (!(error instanceof KeychainError && error.code === 'KEYCHAIN_CHANGED') || attempt >= LIST_ATTEMPTS) throw error;
+      }
+    }
     return found
       .filter((c) => c.account.startsWith(this.prefix))
       .map((c) => ({ accountName: c.account, secret: c.password }));

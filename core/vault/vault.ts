@@ -560,25 +560,27 @@ export class Vault implements VaultApi {
   }
 
   async remove(id: string): Promise<void> {
-    let removed: Account | undefined;
-    await this.mutate(async (doc) => {
-      removed = this.findIn(doc, id);
-      return { doc: { ...doc, accounts: doc.accounts.filter((a) => a.id !== id) }, result: undefined };
+    await this.deps.documents.withLock(async () => {
+      const doc = await this.reload();
+      const removed = this.findIn(doc, id);
+      const next: VaultDocument = { ...doc, accounts: doc.accounts.filter((a) => a.id !== id) };
+      await this.deps.documents.save(next);
+      this.adopt(next);
+      const key = this.keys.get(id);
+      if (key) wipe(key);
+      this.keys.delete(id);
+      // Metadata is gone (saved); now the seed, still under the lock, so a reconciliation in
+      // another process cannot see the item in between and "recover" what was just removed.
+      try {
+        await this.deps.secrets.delete(this.itemName(id, doc));
+      } catch (cause) {
+        throw new KeychainError(
+          'KEYCHAIN_DELETE_FAILED',
+          `"${displayName(removed)}" was removed from Authdesk, but its secret key could not be deleted from the keychain${cause instanceof AuthdeskError ? ` (${cause.message})` : ''}. It will come back as a "Recovered" account; remove that one once the keychain works.`,
+          { cause, details: { accountId: id } },
+        );
+      }
     });
-    // Metadata is gone (saved); now the seed. Still under no lock: a reconciliation that sees the
-    // item first recovers it, which is the safe direction (never lose a seed silently).
-    const key = this.keys.get(id);
-    if (key) wipe(key);
-    this.keys.delete(id);
-    try {
-      await this.deps.secrets.delete(this.itemName(id));
-    } catch (cause) {
-      throw new KeychainError(
-        'KEYCHAIN_DELETE_FAILED',
-        `"${removed ? displayName(removed) : id}" was removed from Authdesk, but its secret key could not be deleted from the keychain${cause instanceof AuthdeskError ? ` (${cause.message})` : ''}. It will come back as a "Recovered" account; remove that one once the keychain works.`,
-        { cause, details: { accountId: id } },
-      );
-    }
   }
 
   async reorder(ids: readonly string[]): Promise<void> {

@@ -33,18 +33,24 @@ afterAll(() => {
   for (const d of temps) rmSync(d, { recursive: true, force: true });
 });
 
-/** secret-tool's view of every `authdesk` item: attribute username -> secret. */
-async function secretToolItems(): Promise<Map<string, string>> {
-  const { stdout, stderr } = await run('secret-tool', ['search', '--all', '--unlock', 'service', 'authdesk']);
-  const items = new Map<string, string>();
-  let secret: string | undefined;
-  for (const line of `${stdout}\n${stderr}`.split('\n')) {
-    const s = /^secret = (.*)$/.exec(line);
-    if (s) secret = s[1];
-    const u = /^attribute\.username = (.*)$/.exec(line);
-    if (u?.[1] !== undefined && secret !== undefined) items.set(u[1], secret);
-  }
-  return items;
+/**
+ * secret-tool's view of one `authdesk` item (null when absent). Searching by username rather than
+ * listing the whole service keeps this test independent of other test files that add and delete
+ * items in the same keyring meanwhile.
+ */
+async function secretToolLookup(name: string): Promise<string | null> {
+  return run('secret-tool', ['lookup', 'service', 'authdesk', 'username', name]).then(
+    ({ stdout }) => stdout,
+    (e: { code?: number; stdout?: string }) => {
+      if (e.code === 1 && !e.stdout) return null;
+      throw e;
+    },
+  );
+}
+
+async function secretToolSearchShows(name: string): Promise<boolean> {
+  const { stdout, stderr } = await run('secret-tool', ['search', '--all', 'service', 'authdesk', 'username', name]);
+  return `${stdout}\n${stderr}`.includes(`attribute.username = ${name}`);
 }
 
 function filesUnder(dir: string): string[] {
@@ -70,7 +76,8 @@ describe('vault on the real keychain', () => {
     const secret = randomSecret();
     const account = await vault.add({ type: 'totp', secret, issuer: 'Integration', label: 'seed-check', algorithm: 'SHA1', digits: 6, period: 30 });
     const name = keychainAccountName(vault.vaultId, account.id);
-    expect((await secretToolItems()).get(name)).toBe(secret);
+    expect(await secretToolLookup(name)).toBe(secret);
+    expect(await secretToolSearchShows(name)).toBe(true);
 
     expect(statSync(dataDir).mode & 0o777).toBe(0o700);
     expect(statSync(join(dataDir, 'vault.json')).mode & 0o777).toBe(0o600);
@@ -97,7 +104,8 @@ describe('vault on the real keychain', () => {
     expect(view.code).toBe(oathTotp(secret, view.validFrom / 1000));
 
     await vault.remove(account.id);
-    expect((await secretToolItems()).has(name)).toBe(false);
+    expect(await secretToolLookup(name)).toBeNull();
+    expect(await secretToolSearchShows(name)).toBe(false);
   });
 
   it('recovers an item stored by another program under this vault, and leaves other vaults\' items alone', async () => {
@@ -120,7 +128,7 @@ describe('vault on the real keychain', () => {
     expect(report.recovered.map((a) => [a.id, a.issuer, a.status])).toEqual([[orphanId, 'Recovered', 'recovered']]);
     const t = 1_900_000_000;
     expect((await reopened.code(orphanId, t * 1000)).code).toBe(oathTotp(orphanSecret, t));
-    expect((await secretToolItems()).has(foreign)).toBe(true);
+    expect(await secretToolLookup(foreign)).not.toBeNull();
     // Metadata whose seed vanished (deleted outside Authdesk): kept, reported, clear error for codes.
     const kept = await reopened.add({ type: 'totp', secret: randomSecret(), issuer: 'Kept', label: 'k', algorithm: 'SHA1', digits: 6, period: 30 });
     await run('secret-tool', ['clear', 'service', 'authdesk', 'username', keychainAccountName(reopened.vaultId, kept.id)]);
