@@ -12,6 +12,7 @@
 import { AwsError } from '../../core/errors.js';
 import { arnAccount } from '../../core/iam/serial.js';
 import type { AssignmentStatus, IamPort, IamUser, MfaDeviceInfo, VirtualMfaDeviceInfo } from '../../core/iam/port.js';
+import { profileIamEndpoint } from './endpoint.js';
 import { mapAwsError } from './errors.js';
 
 type IamModule = typeof import('@aws-sdk/client-iam');
@@ -60,9 +61,12 @@ export interface SdkIamPort extends IamPort {
 
 export async function createIamPort(options: AwsClientOptions = {}): Promise<SdkIamPort> {
   const mod = await loadSdk();
+  // The SDK ignores `profile` when it looks for endpoint_url (node/aws/endpoint.ts): resolve it here.
+  const endpoint = options.profile ? await profileIamEndpoint(options.profile) : undefined;
   const client: IamClientType = new mod.IAMClient({
     region: options.region ?? AWS_CLIENT_DEFAULTS.REGION,
     ...(options.profile ? { profile: options.profile } : {}),
+    ...(endpoint ? { endpoint } : {}),
     maxAttempts: options.maxAttempts ?? AWS_CLIENT_DEFAULTS.MAX_ATTEMPTS,
     requestHandler: {
       requestTimeout: options.requestTimeoutMs ?? AWS_CLIENT_DEFAULTS.REQUEST_TIMEOUT_MS,

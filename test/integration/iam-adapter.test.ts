@@ -3,6 +3,7 @@
  * the SDK honours by itself, AWS's clock, error mapping, and the core flows end to end over the
  * adapter (vault doubles here; the CLI tests use the real keychain).
  */
+import { appendFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { isAuthdeskError } from '../../core/errors.js';
@@ -79,6 +80,19 @@ describe('SDK settings honoured without code of ours', () => {
       const missing = await failure((await port({ profile: 'nope' })).getUser());
       expect(missing.code).toBe(AWS_ERRORS.NO_CREDENTIALS);
       expect(missing.message).toContain('"nope"');
+    });
+  });
+
+  it("an explicit profile's endpoint_url or services section, with no default profile (the SDK alone ignores them)", async () => {
+    const files = writeProfiles(dir.path, { work: { key: TEST_KEYS.alice, endpoint: server.url }, svc: { key: TEST_KEYS.bob } });
+    appendFileSync(files.AWS_CONFIG_FILE!, `[profile svc]\nservices = local\n\n[services local]\niam =\n  endpoint_url = ${server.url}\n`);
+    await withEnv(env(files), async () => {
+      expect((await (await port({ profile: 'work' })).getUser()).userName).toBe('alice');
+      expect((await (await port({ profile: 'svc' })).getUser()).userName).toBe('bob');
+    });
+    // AWS_ENDPOINT_URL_IAM wins over the profile (left to the SDK).
+    await withEnv(env({ ...files, AWS_ENDPOINT_URL_IAM: 'http://127.0.0.1:9' }), async () => {
+      expect((await failure((await port({ profile: 'work', maxAttempts: 1 })).getUser())).code).toBe(AWS_ERRORS.NETWORK);
     });
   });
 
