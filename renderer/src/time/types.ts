@@ -1,0 +1,14 @@
+// Types of the time area, imported as TYPES ONLY (erased from the bundle). See renderer/src/types.ts
+// for why the lint exemption is needed for electron/ipc type imports.
+export type { ClockHealth, ClockHealthState } from '../../../core/time/health.js';
+export type { TimeOffsetRecord } from '../../../core/vault/model.js';
+// eslint-disable-next-line no-restricted-imports
+export type { TimeStatus } from '../../../electron/ipc/channels/time.js';
+// eslint-disable-next-line no-restricted-imports
+import type { time } from '../../../electron/ipc/channels/time.js';
+// eslint-disable-next-line no-restricted-imports
+import type { ApiFunction } from '../../../electron/ipc/channel.js';
+
+type Channels = (typeof time)['channels'];
+/** window.authdesk.time, typed from the area file (works before and after the area joins `areas`). */
+export type TimeApi = { readonly [K in keyof Channels]: ApiFunction<Channels[K]> };
