@@ -138,6 +138,24 @@ describe('vault on the real keychain', () => {
     await run('secret-tool', ['clear', 'service', 'authdesk', 'username', foreign]);
   });
 
+  it('processes adding at once to a brand-new vault agree on one vault and lose no account', async () => {
+    const dataDir = tempDir();
+    const env = { ...process.env, AUTHDESK_DATA_DIR: dataDir };
+    const secrets = Array.from({ length: 4 }, () => randomSecret());
+    const results = await Promise.all(secrets.map((secret, i) => driverRun(['add', secret, 'Concurrent', `p${i}`], env)));
+    expect(results.map((r) => r.code)).toEqual([0, 0, 0, 0]);
+    const vault = await openVault({ dataDir });
+    const accounts = await vault.list();
+    expect(accounts.map((a) => a.label).sort()).toEqual(['p0', 'p1', 'p2', 'p3']);
+    for (const [i, secret] of secrets.entries()) {
+      const account = accounts.find((a) => a.label === `p${i}`);
+      expect(account).toBeDefined();
+      expect(await secretToolLookup(keychainAccountName(vault.vaultId, account?.id ?? ''))).toBe(secret);
+    }
+    expect(readdirSync(dataDir).sort()).toEqual(['vault.json']);
+    for (const a of accounts) await vault.remove(a.id);
+  });
+
   it('with no D-Bus session: a clear KEYCHAIN_UNAVAILABLE error and no seed written anywhere', async () => {
     const dataDir = tempDir();
     const secret = randomSecret();
