@@ -47,6 +47,11 @@ export interface ReconcileReport {
   readonly missingSeeds: readonly Account[];
   /** Items of this vault whose secret is not valid base32: left untouched in the keychain. */
   readonly unusable: readonly string[];
+  /**
+   * Authdesk items of OTHER vault ids (another data dir, or a vault.json that was deleted): counted,
+   * never touched. Many here with an empty vault usually means the vault file was lost.
+   */
+  readonly otherVaults: ReadonlyArray<{ readonly vaultId: string; readonly items: number }>;
 }
 
 export interface ClockState {

@@ -616,7 +616,17 @@ export class Vault implements VaultApi {
     const run = this.mutate(async (doc) => {
       const generation = this.generation;
       const prefix = `${doc.vaultId}/`;
-      const items = (await this.deps.secrets.list()).filter((i) => i.accountName.startsWith(prefix));
+      const all = await this.deps.secrets.list();
+      const items = all.filter((i) => i.accountName.startsWith(prefix));
+      const others = new Map<string, number>();
+      for (const i of all) {
+        const slash = i.accountName.indexOf('/');
+        if (slash > 0 && !i.accountName.startsWith(prefix)) {
+          const otherId = i.accountName.slice(0, slash);
+          others.set(otherId, (others.get(otherId) ?? 0) + 1);
+        }
+      }
+      const otherVaults = [...others].map(([vaultId, count]) => ({ vaultId, items: count }));
       const known = new Map(doc.accounts.map((a) => [a.id, a]));
       const seen = new Set<string>();
       const recovered: Account[] = [];
@@ -657,7 +667,7 @@ export class Vault implements VaultApi {
         this.remember(id, base32ToBytes(canonical), generation);
       }
       const missingSeeds = doc.accounts.filter((a) => !seen.has(a.id));
-      const report: ReconcileReport = { recovered, missingSeeds, unusable };
+      const report: ReconcileReport = { recovered, missingSeeds, unusable, otherVaults };
       return recovered.length ? { doc: { ...doc, accounts: [...doc.accounts, ...recovered] }, result: report } : { result: report };
     });
     this.runningReconcile = run;

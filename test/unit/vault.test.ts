@@ -201,6 +201,32 @@ describe('vault: write order and all-or-nothing batches', () => {
     await rejects(vault.code(a.id), 'ACCOUNT_NOT_FOUND');
   });
 
+  it('a seed that cannot be deleted: account removed, clear KEYCHAIN_DELETE_FAILED, seed recovered later', async () => {
+    const { vault, secrets, documents } = await openTestVault();
+    const a = await vault.add(totp({ label: 'stubborn' }));
+    const realDelete = secrets.delete.bind(secrets);
+    secrets.delete = () => Promise.reject(new Error('keychain broke'));
+    const error = await vault.remove(a.id).catch((e: unknown) => e);
+    expect(isAuthdeskError(error, 'KEYCHAIN_DELETE_FAILED')).toBe(true);
+    expect((error as Error).message).toMatch(/"Example: stubborn" was removed .* "Recovered" account/);
+    expect(documents.document.accounts).toEqual([]);
+    secrets.delete = realDelete;
+    const report = await vault.reconcile({ again: true });
+    expect(report.recovered.map((x) => x.id)).toEqual([a.id]);
+  });
+
+  it('revealSecret returns the canonical seed, and a clear error when it is missing or damaged', async () => {
+    const { vault, secrets } = await openTestVault();
+    const secret = randomSecret();
+    const a = await vault.add(totp({ secret: `${secret.toLowerCase()}==` }));
+    expect(await vault.revealSecret(a.id)).toBe(secret);
+    secrets.items.set(keychainAccountName(vault.vaultId, a.id), 'edited by hand!');
+    vault.forgetSecrets();
+    await rejects(vault.code(a.id), 'SEED_UNREADABLE');
+    secrets.items.delete(keychainAccountName(vault.vaultId, a.id));
+    await rejects(vault.revealSecret(a.id), 'SEED_MISSING');
+  });
+
   it('addMany adds all in one save with progress', async () => {
     const { vault, events } = await openTestVault();
     const progress: Array<[number, number]> = [];
@@ -317,6 +343,7 @@ describe('vault: reconciliation', () => {
     expect(report.recovered.map((a) => [a.id, a.issuer, a.label, a.status])).toEqual([['orphanAcct123', 'Recovered', 'orphanAcct123', 'recovered']]);
     expect(report.missingSeeds.map((a) => a.id)).toEqual([lost.id]);
     expect(report.unusable).toEqual([keychainAccountName(v.vaultId, 'brokenAcct123')]);
+    expect(report.otherVaults).toEqual([{ vaultId: 'otherVault1234', items: 1 }]);
     const list = await reopened.vault.list();
     expect(list.map((a) => a.id)).toEqual([kept.id, lost.id, 'orphanAcct123']);
     expect((await reopened.vault.code('orphanAcct123', 1e12)).code).toBe(oathTotp(orphanSecret, 1e9));
