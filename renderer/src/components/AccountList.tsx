@@ -131,19 +131,20 @@ export function AccountList(props: ListProps) {
     setDrag((d) => (d && (d.overId !== id || d.edge !== edge) ? { ...d, overId: id, edge } : d));
   }, []);
   const { onMove } = props;
+  const dragRef = useRef(drag);
+  dragRef.current = drag;
   const onDrop = useCallback((id: string, event: DragEvent) => {
     event.preventDefault();
     const moving = event.dataTransfer.getData('text/x-authdesk-account');
-    setDrag((d) => {
-      if (moving && moving !== id) {
-        const from = accounts.findIndex((a) => a.id === moving);
-        let to = accounts.findIndex((a) => a.id === id);
-        if (d?.edge === 'after') to += 1;
-        if (from < to) to -= 1;
-        if (from >= 0 && to >= 0 && from !== to) onMove(moving, to);
-      }
-      return undefined;
-    });
+    const edge = dragRef.current?.edge;
+    setDrag(undefined);
+    if (moving && moving !== id) {
+      const from = accounts.findIndex((a) => a.id === moving);
+      let to = accounts.findIndex((a) => a.id === id);
+      if (edge === 'after') to += 1;
+      if (from < to) to -= 1;
+      if (from >= 0 && to >= 0 && from !== to) onMove(moving, to);
+    }
   }, [accounts, onMove]);
   const onDragEnd = useCallback(() => setDrag(undefined), []);
 

@@ -34,6 +34,7 @@ function UriForm({ onAdded, onCancel }: AddMethodProps) {
   const [busy, setBusy] = useState(false);
   const validation = useValidation<AccountPreview>(uri, validateUri);
   const hintId = useId();
+  const inputId = useId();
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setBusy(true);
@@ -51,9 +52,10 @@ function UriForm({ onAdded, onCancel }: AddMethodProps) {
   const preview = validation?.valid ? validation.preview : undefined;
   return (
     <form className="form" onSubmit={submit} noValidate>
-      <label className="field">
-        <span className="field__label">Authenticator link</span>
+      <div className="field">
+        <label className="field__label" htmlFor={inputId}>Authenticator link</label>
         <textarea
+          id={inputId}
           className="input input--mono"
           name="uri"
           rows={4}
@@ -69,7 +71,7 @@ function UriForm({ onAdded, onCancel }: AddMethodProps) {
         <span id={hintId} className={`field__hint${invalid ? ' field__hint--error' : ''}`} role={invalid ? 'alert' : undefined}>
           {invalid ?? (preview ? '' : 'Paste the otpauth:// link behind a QR code, e.g. from a password manager or another authenticator’s export.')}
         </span>
-      </label>
+      </div>
       {preview ? (
         <div className="preview" aria-label="What this link contains">
           <div className="preview__title">{preview.issuer || preview.label}</div>
@@ -102,6 +104,8 @@ function ManualForm({ onAdded, onCancel }: AddMethodProps) {
   const [touched, setTouched] = useState(false);
   const validation = useValidation(secret, validateSecret);
   const secretHint = useId();
+  const secretId = useId();
+  const labelId = useId();
   const secretError = validation && !validation.valid ? validation.error.message : undefined;
   const labelMissing = touched && label.trim() === '';
 
@@ -130,14 +134,15 @@ function ManualForm({ onAdded, onCancel }: AddMethodProps) {
         <span className="field__label">Service</span>
         <input className="input" name="issuer" autoFocus maxLength={256} placeholder="e.g. GitHub" value={issuer} onChange={(e) => setIssuer(e.target.value)} />
       </label>
-      <label className="field">
-        <span className="field__label">Account name</span>
-        <input className="input" name="label" maxLength={256} placeholder="e.g. you@example.com" value={label} aria-invalid={labelMissing} onChange={(e) => setLabel(e.target.value)} onBlur={() => setTouched(true)} />
+      <div className="field">
+        <label className="field__label" htmlFor={labelId}>Account name</label>
+        <input id={labelId} className="input" name="label" maxLength={256} placeholder="e.g. you@example.com" value={label} aria-invalid={labelMissing} onChange={(e) => setLabel(e.target.value)} onBlur={() => setTouched(true)} />
         {labelMissing ? <span className="field__hint field__hint--error" role="alert">Give the account a name, for example your e-mail address or user name.</span> : null}
-      </label>
-      <label className="field">
-        <span className="field__label">Secret key</span>
+      </div>
+      <div className="field">
+        <label className="field__label" htmlFor={secretId}>Secret key</label>
         <input
+          id={secretId}
           className="input input--mono"
           name="secret"
           autoComplete="off"
@@ -152,7 +157,7 @@ function ManualForm({ onAdded, onCancel }: AddMethodProps) {
         <span id={secretHint} className={`field__hint${secretError ? ' field__hint--error' : validation?.valid ? ' field__hint--ok' : ''}`} role={secretError ? 'alert' : undefined}>
           {secretError ?? (validation?.valid ? `Looks right: a ${validation.preview.secretBits}-bit key.` : 'The letters and digits the service shows under “Can’t scan the code?”. Spaces and dashes are fine.')}
         </span>
-      </label>
+      </div>
       <details className="advanced">
         <summary>Advanced</summary>
         <div className="advanced__grid">

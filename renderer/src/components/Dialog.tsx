@@ -12,7 +12,11 @@ export function Dialog({ title, onClose, children, className, describedBy }: { t
     if (!dialog) return;
     const previous = document.activeElement as HTMLElement | null;
     dialog.showModal();
-    const close = () => onCloseRef.current();
+    // A 'close' event is dispatched asynchronously: one queued by an earlier close() (React's
+    // StrictMode re-runs this effect) must not close the dialog that is open again by now.
+    const close = () => {
+      if (!dialog.open) onCloseRef.current();
+    };
     dialog.addEventListener('close', close);
     return () => {
       dialog.removeEventListener('close', close);

@@ -1,0 +1,93 @@
+import { useId, useState } from 'react';
+import { call, messageOf } from '../api.js';
+import type { Account } from '../types.js';
+import { scanApi, type FoundAccount, type ScanOutcome } from './api.js';
+
+function describe(a: FoundAccount): string {
+  const kind = a.type === 'totp' ? `Time-based · every ${a.period} s` : `Counter-based · starts at ${a.counter ?? 0}`;
+  return `${kind} · ${a.digits} digits · ${a.algorithm} · ${a.secretBits}-bit key`;
+}
+
+/**
+ * The scan results picker: every account found (several codes on a screen, a Google export's
+ * batch), ticked unless already in Authdesk, plus what was left out and why. Nothing here holds a
+ * secret: adding names the scan and the indexes, and main adds from its own copy.
+ */
+export function ScanResults({ outcome, onAdded, onCancel, onScanAgain }: {
+  outcome: ScanOutcome;
+  onAdded(accounts: readonly Account[]): void;
+  onCancel(): void;
+  onScanAgain?: () => void;
+}) {
+  const [selected, setSelected] = useState(() => new Set(outcome.accounts.filter((a) => !a.duplicate).map((a) => a.index)));
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string>();
+  const titleId = useId();
+  const fromExport = outcome.accounts.some((a) => a.source === 'google-export');
+  const toggle = (index: number) => setSelected((prev) => {
+    const next = new Set(prev);
+    if (next.has(index)) next.delete(index);
+    else next.add(index);
+    return next;
+  });
+  const add = async () => {
+    const api = scanApi();
+    if (!api || selected.size === 0) return;
+    setBusy(true);
+    setError(undefined);
+    try {
+      onAdded(await call(api.add({ scanId: outcome.scanId, indexes: [...selected].sort((a, b) => a - b) })));
+    } catch (e) {
+      setError(messageOf(e));
+      setBusy(false);
+    }
+  };
+  const cancel = () => {
+    void scanApi()?.discard({ scanId: outcome.scanId });
+    onCancel();
+  };
+  const count = outcome.accounts.length;
+  return (
+    <div className="scan-results" aria-labelledby={titleId}>
+      <h3 id={titleId} className="scan-results__title">
+        {count === 0 ? 'No account can be added' : fromExport ? `Google Authenticator export: ${count} account${count === 1 ? '' : 's'}` : `Found ${count} account${count === 1 ? '' : 's'}`}
+      </h3>
+      {count > 0 ? (
+        <ul className="scan-results__list">
+          {outcome.accounts.map((a) => (
+            <li key={a.index} className="scan-results__item">
+              <label className="scan-results__choice">
+                <input type="checkbox" checked={selected.has(a.index)} onChange={() => toggle(a.index)} />
+                <span className="scan-results__names">
+                  <span className="scan-results__issuer">{a.issuer || a.label}</span>
+                  {a.issuer ? <span className="scan-results__label">{a.label}</span> : null}
+                  <span className="scan-results__meta">{describe(a)}</span>
+                  {a.batch && a.batch.size > 1 ? <span className="scan-results__tag">QR code {a.batch.index + 1} of {a.batch.size}</span> : null}
+                  {a.duplicate ? <span className="scan-results__tag scan-results__tag--warn">Already in Authdesk</span> : null}
+                </span>
+              </label>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      {outcome.skipped.length > 0 ? (
+        <div className="scan-results__notes" aria-label="Accounts that cannot be imported">
+          {outcome.skipped.map((s, i) => <p key={i} className="scan-results__note">Not imported: {s.issuer ? `${s.issuer}: ` : ''}{s.label || '(no name)'} — {s.reason}</p>)}
+        </div>
+      ) : null}
+      {outcome.invalid.map((e, i) => <p key={`i${i}`} className="scan-results__note scan-results__note--error" role="alert">{e.message}</p>)}
+      {outcome.others.map((text, i) => <p key={`o${i}`} className="scan-results__note">Not an authenticator code: “<span className="scan-results__text">{text}</span>”</p>)}
+      {outcome.warnings.map((w, i) => <p key={`w${i}`} className="scan-results__note scan-results__note--warn">{w}</p>)}
+      {error ? <p className="form__error" role="alert">{error}</p> : null}
+      <div className="form__actions">
+        {onScanAgain ? <button type="button" className="button" onClick={onScanAgain}>Scan again</button> : null}
+        <button type="button" className="button" onClick={cancel}>Cancel</button>
+        {count > 0 ? (
+          <button type="button" className="button button--primary" disabled={busy || selected.size === 0} onClick={() => void add()}>
+            {busy ? 'Adding…' : `Add ${selected.size} account${selected.size === 1 ? '' : 's'}`}
+          </button>
+        ) : null}
+      </div>
+    </div>
+  );
+}
