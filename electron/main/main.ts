@@ -68,6 +68,9 @@ let tray: Tray | null = null;
 let quitting = false;
 /** The vault is open and IPC is registered: only then may a window be created. */
 let started = false;
+// One definition of the data directory (node/data-dir.ts, honouring AUTHDESK_DATA_DIR) for the app and
+// the CLI; Chromium's own profile data goes in a subfolder so the vault folder stays readable.
+const dataDir = defaultDataDir();
 
 // ---- Before ready: refuse debugging switches, name the app, place its data, claim the single instance.
 
@@ -75,20 +78,20 @@ const badSwitches = dev ? [] : forbiddenSwitches(process.argv, process.platform)
 if (badSwitches.length > 0) {
   dialog.showErrorBox('Authdesk did not start', `Authdesk does not run with debugging switches (${badSwitches.map((s) => `--${s}`).join(', ')}): they would let other programs read your codes. Start it without them.`);
   app.exit(1);
+} else {
+  boot();
 }
 
-app.setName(PRODUCT_NAME);
-// One definition of the data directory (node/data-dir.ts, honouring AUTHDESK_DATA_DIR) for the app and
-// the CLI; Chromium's own profile data goes in a subfolder so the vault folder stays readable.
-const dataDir = defaultDataDir();
-app.setPath('userData', dataDir);
-app.setPath('sessionData', path.join(dataDir, 'Chromium'));
-if (process.platform === 'win32') app.setAppUserModelId('dev.authdesk.app');
+function boot(): void {
+  app.setName(PRODUCT_NAME);
+  app.setPath('userData', dataDir);
+  app.setPath('sessionData', path.join(dataDir, 'Chromium'));
+  if (process.platform === 'win32') app.setAppUserModelId('dev.authdesk.app');
 
-const primary = app.requestSingleInstanceLock();
-if (!primary) {
-  app.quit();
-} else {
+  if (!app.requestSingleInstanceLock()) {
+    app.quit();
+    return;
+  }
   app.on('second-instance', () => {
     // Before start() finishes (vault still opening, or its error dialog showing) there is nothing to show yet.
     if (!revealWindow(win) && started) win = createWindow(false);
@@ -99,10 +102,16 @@ if (!primary) {
   app.on('before-quit', () => {
     quitting = true;
   });
-  app.whenReady().then(start, (error: unknown) => {
-    log('startup failed', error);
-    app.exit(1);
-  });
+  app
+    .whenReady()
+    .then(start)
+    .catch((error: unknown) => {
+      // Never a half-started app with no window: say so (no stack) and leave.
+      log('startup failed', error);
+      const dialogText = startupErrorDialog(error, process.platform);
+      dialog.showErrorBox(dialogText.title, dialogText.detail);
+      app.exit(1);
+    });
 }
 
 /** Every WebContents (the window, DevTools, anything unexpected) gets the same guards. */

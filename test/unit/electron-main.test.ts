@@ -398,6 +398,50 @@ describe('main.ts wiring', () => {
   });
 });
 
+describe('main.ts started with a debugging switch (packaged)', () => {
+  it('refuses to start and touches nothing else', async () => {
+    vi.resetModules();
+    vi.doMock('electron', () => {
+      fake.current = fake.make();
+      fake.current.module.app.isPackaged = true;
+      return fake.current.module;
+    });
+    const argv = process.argv;
+    process.argv = [argv[0] ?? 'authdesk', '--remote-debugging-port=9222'];
+    try {
+      await import('../../electron/main/main.js');
+    } finally {
+      process.argv = argv;
+    }
+    const { state, calls } = electron();
+    expect(calls).toEqual(['exit:1']);
+    expect(JSON.stringify(state.errorBoxes)).toContain('--remote-debugging-port');
+  });
+});
+
+describe('main.ts when start-up throws', () => {
+  it('shows a plain error box and exits instead of leaving a windowless process', async () => {
+    vi.resetModules();
+    vi.doMock('electron', () => {
+      fake.current = fake.make();
+      // An Electron that fails inside start(): the session cannot be configured.
+      (fake.current.module.session.defaultSession as unknown as { setSpellCheckerEnabled: () => void }).setSpellCheckerEnabled = () => {
+        throw new TypeError('internal detail that must not be shown');
+      };
+      return fake.current.module;
+    });
+    await import('../../electron/main/main.js');
+    const { state, calls, resolveReady } = electron();
+    state.appRoot = path.join(base, 'app');
+    resolveReady();
+    await until(() => calls.includes('exit:1'), 'app.exit(1)');
+    expect(state.errorBoxes).toHaveLength(1);
+    expect(JSON.stringify(state.errorBoxes[0])).toContain('Something went wrong inside Authdesk');
+    expect(JSON.stringify(state.errorBoxes[0])).not.toContain('internal detail');
+    expect(state.windows).toHaveLength(0);
+  });
+});
+
 describe('main.ts when the vault cannot be opened', () => {
   it('shows what happened and how to fix it, then quits on "Quit" without a window', async () => {
     vi.resetModules();
