@@ -7,7 +7,7 @@
 // and setup still takes tens of seconds. That cost is the keychain's, not the vault's.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { isCodeFailure } from '../core/vault/api.js';
 import type { ReconcileMode } from '../core/vault/vault.js';
@@ -76,6 +76,8 @@ async function main(): Promise<void> {
     const setupMs = performance.now() - started;
     console.log(`setup: ${ACCOUNTS} accounts with one addMany: ${(setupMs / 1000).toFixed(1)} s (${(setupMs / ACCOUNTS).toFixed(1)} ms per keychain write)`);
 
+    // Keychain timings depend on machine load (gnome-keyring is one process shared with everything else).
+    console.log(`machine: ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
     for (const mode of ['background', 'skip', 'await'] as const) {
       const runs: ColdResult[] = [];
       for (let r = 0; r < RUNS; r++) {
