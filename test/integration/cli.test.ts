@@ -155,7 +155,17 @@ describe('authdesk CLI', () => {
   });
 
   it('works through npx in the checkout and as the package bin', async () => {
-    const r = execFileSync('npx', ['authdesk', 'otp', '--secret', GH_SECRET, '--time', '59'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, AUTHDESK_DATA_DIR: data.path } });
-    expect(r.trim()).toBe(oathtoolTotp(GH_SECRET, 59));
+    // A private npm cache: npx links the checkout into it (no network), unaffected by other runs.
+    const cache = tempDir('authdesk-npx-cache-');
+    try {
+      const r = execFileSync('npx', ['authdesk', 'otp', '--secret', GH_SECRET, '--time', '59'], {
+        cwd: ROOT, encoding: 'utf8', env: { ...process.env, AUTHDESK_DATA_DIR: data.path, npm_config_cache: cache.path, npm_config_update_notifier: 'false' },
+      });
+      expect(r.trim()).toBe(oathtoolTotp(GH_SECRET, 59));
+    } finally {
+      cache.cleanup();
+    }
+    const direct = await cli(['otp', '--secret', GH_SECRET, '--time', '59']);
+    expect(direct.stdout.trim()).toBe(oathtoolTotp(GH_SECRET, 59));
   });
 });
