@@ -11,6 +11,9 @@ const COMMANDS: Record<string, () => Promise<{ default: Command }>> = {
   remove: () => import('./commands/remove.js'),
   otp: () => import('./commands/otp.js'),
   parse: () => import('./commands/parse.js'),
+  scan: () => import('./commands/scan.js'),
+  time: () => import('./commands/time.js'),
+  aws: () => import('./commands/aws.js'),
 };
 
 const VERSION = '0.1.0';

@@ -154,6 +154,28 @@ describe('authdesk CLI', () => {
     expect(shortKey.stderr.trim().split('\n')).toHaveLength(1);
   });
 
+  it('add --image reads a QR code (made by Debian qrencode), asks unless --yes, and refuses a non-QR image', async () => {
+    const secret = randomBase32(32);
+    const png = path.join(data.path, 'qr.png');
+    execFileSync('qrencode', ['-o', png, '-s', '6', `otpauth://totp/Example:carol?secret=${secret}&issuer=Example`]);
+    const refused = await cli(['add', '--image', png]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/--yes/);
+    expect(refused.stdout).not.toContain(secret);
+    const added = await cli(['add', '--image', png, '--yes']);
+    expect(added.code, added.stderr).toBe(0);
+    expect(added.stdout).toContain('Example: carol');
+    expect(added.stdout).not.toContain(secret);
+    await expectTotpDuringCall(async () => (await cli(['code', 'carol'])).stdout.trim(), secret);
+
+    const blank = path.join(data.path, 'blank.png');
+    execFileSync('convert', ['-size', '300x200', 'xc:white', blank]);
+    const none = await cli(['add', '--image', blank, '--yes']);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toMatch(/No QR code was found/);
+    await cli(['remove', 'carol', '--yes']);
+  });
+
   it('works through npx in the checkout and as the package bin', async () => {
     // A private npm cache: npx links the checkout into it (no network), unaffected by other runs.
     const cache = tempDir('authdesk-npx-cache-');
