@@ -55,7 +55,7 @@ describe('Authdesk renderer (e2e, real handlers and keychain)', () => {
       const api = g['authdesk'] as Record<string, Record<string, unknown>>;
       const areas = Object.keys(api);
       const everyFunction = areas.every((a) => (a === 'on' ? typeof api[a] === 'function' : Object.values(api[a] ?? {}).every((f) => typeof f === 'function')));
-      let reassigned = true;
+      let reassigned: boolean;
       try {
         g['authdesk'] = {};
         reassigned = g['authdesk'] !== api;
@@ -65,45 +65,40 @@ describe('Authdesk renderer (e2e, real handlers and keychain)', () => {
       return {
         require: typeof g['require'], process: typeof g['process'], module: typeof g['module'], Buffer: typeof g['Buffer'],
         ipcRenderer: typeof g['ipcRenderer'], electron: typeof g['electron'], invokeBinding: typeof g['__authdeskInvoke'],
-        csp: document.querySelector('meta[http-equiv="Content-Security-Policy"]')?.getAttribute('content') ?? '',
         areas: areas.sort(), everyFunction, frozen: Object.isFrozen(api), reassigned,
       };
     });
+    const csp = (await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content')) ?? '';
     expect(report).toMatchObject({ require: 'undefined', process: 'undefined', module: 'undefined', Buffer: 'undefined', ipcRenderer: 'undefined', electron: 'undefined', invokeBinding: 'undefined' });
-    expect(report.csp).toContain("default-src 'self'");
-    expect(report.csp).toContain("script-src 'self' 'wasm-unsafe-eval';");
-    expect(report.csp).toContain("connect-src 'self'");
-    expect(report.csp).not.toMatch(/https?:|unsafe-inline|'unsafe-eval'/);
+    expect(csp).toContain("default-src 'self'");
+    expect(csp).toContain("script-src 'self' 'wasm-unsafe-eval';");
+    expect(csp).toContain("connect-src 'self'");
+    expect(csp).not.toMatch(/https?:|unsafe-inline|'unsafe-eval'/);
     expect(report.areas).toEqual(['accounts', 'app', 'clipboard', 'codes', 'lock', 'on', 'settings']);
     expect({ everyFunction: report.everyFunction, frozen: report.frozen }).toEqual({ everyFunction: true, frozen: true });
     expect(report.reassigned).toBe(false);
 
     // An injected inline script does not run, and the violation is reported; remote loads are refused.
-    const injected = await page.evaluate(async () => {
-      const violations: string[] = [];
+    // Page-side code as a string: this file is type-checked without the DOM library (tsconfig.json).
+    const injected = (await page.evaluate(`(async () => {
+      const violations = [];
       document.addEventListener('securitypolicyviolation', (e) => violations.push(e.violatedDirective));
       const script = document.createElement('script');
       script.textContent = 'window.__pwned = true';
       document.body.append(script);
       // String timers are eval: the page's CSP (no 'unsafe-eval') must refuse them. (Playwright's own
       // evaluate is exempt from CSP, so eval is tried the way page code would.)
-      (setTimeout as unknown as (code: string, ms: number) => void)('window.__evalRan = true', 0);
+      setTimeout('window.__evalRan = true', 0);
       const img = document.createElement('img');
       img.src = 'https://evil.example/x.png';
       document.body.append(img);
-      let fetched = 'no';
-      try {
-        await fetch('https://evil.example/');
-        fetched = 'yes';
-      } catch {
-        fetched = 'refused';
-      }
+      let fetched;
+      try { await fetch('https://evil.example/'); fetched = 'yes'; } catch { fetched = 'refused'; }
       await new Promise((r) => setTimeout(r, 200));
       script.remove();
       img.remove();
-      const w = window as unknown as Record<string, unknown>;
-      return { pwned: w['__pwned'] === true || w['__evalRan'] === true, violations, fetched };
-    });
+      return { pwned: window.__pwned === true || window.__evalRan === true, violations, fetched };
+    })()`)) as { pwned: boolean; violations: string[]; fetched: string };
     expect(injected.pwned).toBe(false);
     expect(injected.violations).toEqual(expect.arrayContaining(['script-src-elem', 'script-src', 'img-src', 'connect-src']));
     expect(injected.fetched).toBe('refused');
@@ -185,7 +180,7 @@ describe('Authdesk renderer (e2e, real handlers and keychain)', () => {
     const { page } = app;
     await page.getByRole('listbox').focus();
     await page.keyboard.type('git');
-    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Search accounts');
+    expect(await page.evaluate('document.activeElement?.getAttribute("aria-label")')).toBe('Search accounts');
     expect(await page.getByRole('searchbox', { name: 'Search accounts' }).inputValue()).toBe('git');
     await expect.poll(() => page.getByRole('option').count()).toBe(1);
     await page.keyboard.press('Escape');

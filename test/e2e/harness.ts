@@ -226,11 +226,11 @@ export async function startApp(options: StartOptions = {}): Promise<AppHarness> 
   const clipboard = recordingClipboard();
   const events: Array<{ name: string; payload: unknown }> = [];
   const deliverName = `__authdeskDeliver_${Math.random().toString(36).slice(2)}`;
-  let page: Page | undefined;
+  const pageRef: { current?: Page } = {};
   /** What Electron's webContents.send does: deliver to the page's `authdesk.on` listeners. */
   const emitToPage = (name: string, payload: unknown): void => {
     events.push({ name, payload });
-    void page
+    void pageRef.current
       ?.evaluate(([fn, channel, value]) => (globalThis as unknown as Record<string, (c: string, v: unknown) => void>)[fn as string]?.(channel as string, value), [deliverName, eventChannel(name), payload] as const)
       .catch(() => undefined);
   };
@@ -272,8 +272,8 @@ export async function startApp(options: StartOptions = {}): Promise<AppHarness> 
 
   const ipc: IpcRecord[] = [];
   const dispatch = services.dispatch(appOriginCheck(`${APP_ORIGIN}/`));
-  page = await context.newPage();
-  const thePage = page;
+  const thePage = await context.newPage();
+  pageRef.current = thePage;
   await context.exposeBinding('__authdeskInvoke', async (source, channel: unknown, payload: unknown) => {
     const sender = { url: source.frame.url(), isMainFrame: source.frame === source.page.mainFrame() };
     const result = await dispatch(channel as string, sender, payload);
