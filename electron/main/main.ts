@@ -10,6 +10,7 @@ import {
   app,
   BrowserWindow,
   clipboard,
+  desktopCapturer,
   dialog,
   globalShortcut,
   ipcMain,
@@ -19,7 +20,9 @@ import {
   Notification,
   powerMonitor,
   protocol,
+  screen,
   session,
+  systemPreferences,
   Tray,
   type Session,
   type WebContents,
@@ -52,7 +55,8 @@ import {
   secureWebPreferences,
   windowOpenDecision,
 } from './security.js';
-import { runQuitHooks, runResumeHooks } from './shell-hooks.js';
+import { createElectronScanDeps } from './scan-wiring.js';
+import { onBeforeQuit, onResume, runQuitHooks, runResumeHooks } from './shell-hooks.js';
 import { RETRY_BUTTON, startupErrorDialog } from './startup-error.js';
 import { copyCodeFromTray, createTrayController, type TrayController } from './tray-controller.js';
 import { toMenuTemplate, type TrayAction } from './tray-menu.js';
@@ -325,19 +329,28 @@ async function start(): Promise<void> {
   };
 
   const clipboardPort = bridgeAsyncClipboard(clipboard, (error) => log('clipboard', error));
-  const services = await createAppServices({
+  // The scan area's OS side (scan-wiring.ts). Passed as `scan` for createAppServices to hand to
+  // createScanHandlers; through a variable, so this compiles before HandlerDeps has the field.
+  const scanWiring = createElectronScanDeps({ desktopCapturer, screen, systemPreferences, dialog, clipboard, platform: process.platform, appPath: app.getAppPath(), getWindow: () => win });
+  const deps = {
     vault,
     events,
     clipboard: clipboardPort,
-    appInfo: { version: app.getVersion(), platform: process.platform === 'darwin' || process.platform === 'win32' || process.platform === 'linux' ? process.platform : 'other' },
-    onSettingsChanged: (next) => {
+    scan: scanWiring.deps,
+    appInfo: { version: app.getVersion(), platform: process.platform === 'darwin' || process.platform === 'win32' || process.platform === 'linux' ? process.platform : 'other' } as const,
+    onSettingsChanged: (next: Settings) => {
       const loginChanged = next.startAtLogin !== settings.startAtLogin;
       if (next.theme !== settings.theme) applyTheme(next.theme);
       settings = next;
       if (loginChanged) applyLoginItem(next.startAtLogin).catch((error: unknown) => log('start at login', error));
     },
-    onInternalError: (channel, error) => log('IPC', channel, error),
-  });
+    onInternalError: (channel: string, error: unknown) => log('IPC', channel, error),
+  };
+  const services = await createAppServices(deps);
+  // The clock service (docs/time.md), once AppServices exposes it: measure after start and on resume.
+  const time = (services as Partial<{ time: { start(): void; resume(): void } }>).time;
+  onResume(() => time?.resume());
+  onBeforeQuit(() => scanWiring.close());
   const unregisterIpc = registerIpc(ipcMain, services.dispatch(appOriginCheck(APP_ENTRY_URL)));
   const stopWatch = watchVault(dataDir, () => events.emit('accounts.changed', { source: 'external' }));
   // Keep the login item in step with the setting (the AppImage may have moved since it was written).
@@ -347,6 +360,7 @@ async function start(): Promise<void> {
   const hidden = startedHidden(process.argv, process.platform === 'darwin' && app.getLoginItemSettings().wasOpenedAtLogin);
   win = createWindow(hidden);
   trayController = createTray(services, vault);
+  time?.start();
 
   if (!globalShortcut.register(DEFAULT_SHOW_SHORTCUT, () => {
     if (!revealWindow(win)) win = createWindow(false);
