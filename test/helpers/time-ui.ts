@@ -66,8 +66,8 @@ export async function startTimeUi(options: { time: Omit<TimeServiceDeps, 'vault'
   const [dist, script] = await Promise.all([buildRenderer(), preload()]);
   const dataDir = mkdtempSync(path.join(tmpdir(), 'authdesk-time-ui-'));
   const vault = await openVault({ dataDir });
-  let page: Page | undefined;
-  const emit = (name: string, payload: unknown) => void page?.evaluate(([c, v]) => (globalThis as unknown as { __authdeskDeliver(c: string, v: unknown): void }).__authdeskDeliver(c as string, v), [eventChannel(name), payload] as const).catch(() => undefined);
+  const pageRef: { current?: Page } = {};
+  const emit = (name: string, payload: unknown) => void pageRef.current?.evaluate(([c, v]) => (globalThis as unknown as { __authdeskDeliver(c: string, v: unknown): void }).__authdeskDeliver(c as string, v), [eventChannel(name), payload] as const).catch(() => undefined);
   const services = await createAppServices({ vault, clipboard: recordingClipboard(), appInfo: { version: '0.0.0-time', platform: 'linux' }, events: { emit } });
   const time = createTimeService({ ...options.time, vault, onChange: (s) => emit('time.changed', s), onAccountChanged: () => emit('accounts.changed', { source: 'app' }) });
   if (options.beforeLoad) await options.beforeLoad(vault);
@@ -101,7 +101,8 @@ export async function startTimeUi(options: { time: Omit<TimeServiceDeps, 'vault'
     }
   });
   await context.addInitScript({ content: script });
-  page = await context.newPage();
+  const page = await context.newPage();
+  pageRef.current = page;
   page.setDefaultTimeout(5_000);
   page.on('pageerror', (e) => pageErrors.push(`pageerror: ${e.message}`));
   page.on('console', (m) => {
@@ -109,9 +110,8 @@ export async function startTimeUi(options: { time: Omit<TimeServiceDeps, 'vault'
   });
   await page.goto(APP_URL);
   await page.waitForSelector('.app, .lock, .fatal');
-  const thePage = page;
   return {
-    page: thePage, vault, services, time, pageErrors, blockedRequests,
+    page, vault, services, time, pageErrors, blockedRequests,
     async close() {
       time.dispose();
       services.dispose();
