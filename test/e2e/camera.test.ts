@@ -49,8 +49,10 @@ async function openCamera(app: AppHarness): Promise<void> {
   await app.page.locator('[data-method="camera"]').click();
 }
 
+/** The readyState of every track of every stream the page opened ('live' or 'ended'). */
+interface PageStream { getTracks(): { readyState: string }[] }
 const tracks = (app: AppHarness) => app.page.evaluate(() =>
-  ((globalThis as unknown as { __cameraStreams: MediaStream[] }).__cameraStreams).flatMap((s) => s.getTracks().map((t) => t.readyState)));
+  ((globalThis as unknown as { __cameraStreams: PageStream[] }).__cameraStreams).flatMap((s) => s.getTracks().map((t) => t.readyState)));
 
 afterAll(() => tmp.cleanup());
 
