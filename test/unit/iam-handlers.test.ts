@@ -57,7 +57,7 @@ describe('aws IPC area', () => {
     const t = await setup();
     t.iam.window = { from: 50, to: 50 };
     let error: unknown;
-    await t.handlers.enroll({ operationId: 'a', deviceName: 'laptop' }).catch((e: unknown) => (error = e));
+    await Promise.resolve(t.handlers.enroll({ operationId: 'a', deviceName: 'laptop' })).catch((e: unknown) => (error = e));
     expect(isAuthdeskError(error, 'AWS_INVALID_CODE')).toBe(true);
     const [pending] = await t.handlers.pending();
     expect(pending?.status).toBe('pending');
