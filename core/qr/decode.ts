@@ -134,6 +134,11 @@ export async function decodeQrFrame(frame: RgbaFrame): Promise<DecodedQr[]> {
     // zxing-wasm duck-types ImageData ({ width, height, data }); there is no ImageData in Node.
     results = await readBarcodes({ width: frame.width, height: frame.height, data, colorSpace: 'srgb' } as unknown as Parameters<typeof readBarcodes>[0], QR_READER_OPTIONS);
   } catch (cause) {
+    // A damaged or wrong `.wasm` fails to compile (CompileError/LinkError): an installation problem,
+    // not a problem with the image.
+    if (/CompileError|LinkError/.test(String((cause as Error | undefined)?.message ?? cause))) {
+      throw new QrError('QR_DECODER_UNAVAILABLE', 'The QR decoder could not load (its WebAssembly file is missing or damaged). Reinstall Authdesk.', { cause });
+    }
     throw new QrError('QR_DECODER_FAILED', 'The QR decoder could not run on this image. Try a screenshot of just the code.', { cause });
   }
   const seen = new Set<string>();
