@@ -1,0 +1,63 @@
+/**
+ * Writing exports and backups: mode 0600 from the first byte (never a window where another user
+ * can read a seed), no silent overwrite, and atomic replace (temp file, fsync, rename) when
+ * overwriting is allowed, so a crash never leaves half a backup where a good one was.
+ */
+import { randomBytes } from 'node:crypto';
+import { constants, promises as fs } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { BackupError } from '../../core/errors.js';
+
+export async function writeSecretFile(path: string, data: string | Uint8Array, options: { force?: boolean } = {}): Promise<void> {
+  if (!options.force) {
+    let handle: fs.FileHandle;
+    try {
+      handle = await fs.open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
+    } catch (error) {
+      throw fileError(error, path);
+    }
+    try {
+      await handle.writeFile(data);
+      await handle.sync();
+    } catch (error) {
+      await handle.close().catch(() => undefined);
+      await fs.rm(path, { force: true }).catch(() => undefined);
+      throw fileError(error, path);
+    }
+    await handle.close();
+    return;
+  }
+  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  try {
+    const handle = await fs.open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
+    try {
+      await handle.writeFile(data);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await fs.rename(temp, path);
+    await syncDir(dirname(path));
+  } catch (error) {
+    await fs.rm(temp, { force: true }).catch(() => undefined);
+    throw fileError(error, path);
+  }
+}
+
+export async function syncDir(dir: string): Promise<void> {
+  // Directory fsync makes the rename durable on Linux; Windows cannot open a directory for it.
+  if (process.platform === 'win32') return;
+  const handle = await fs.open(dir, constants.O_RDONLY).catch(() => null);
+  if (!handle) return;
+  await handle.sync().catch(() => undefined);
+  await handle.close();
+}
+
+function fileError(error: unknown, path: string): BackupError {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  if (code === 'EEXIST') return new BackupError('EXPORT_FILE_EXISTS', `${path} already exists. Choose another name, or add --force to replace it.`, { cause: error, details: { path } });
+  if (code === 'ENOENT') return new BackupError('EXPORT_NO_FOLDER', `The folder of ${path} does not exist. Create it first or choose another place.`, { cause: error, details: { path } });
+  if (code === 'EACCES' || code === 'EPERM') return new BackupError('EXPORT_NOT_ALLOWED', `Authdesk may not write ${path}. Choose a folder you can write to.`, { cause: error, details: { path } });
+  if (code === 'ENOSPC') return new BackupError('EXPORT_DISK_FULL', `The disk is full; ${path} was not written.`, { cause: error, details: { path } });
+  return new BackupError('EXPORT_WRITE_FAILED', `${path} could not be written (${code ?? 'unknown error'}).`, { cause: error, details: { path } });
+}
