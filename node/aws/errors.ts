@@ -88,7 +88,7 @@ export function mapAwsError(error: unknown, context: MapContext): AwsError {
       return make(AWS_ERRORS.CONCURRENT_MODIFICATION, 'Someone else changed this at the same moment; try again.');
     case 'AccessDenied':
     case 'UnauthorizedOperation':
-      return make(AWS_ERRORS.ACCESS_DENIED, `AWS refused: these credentials${profileText} lack the permission ${permission}. Ask an administrator to allow it (docs/aws.md lists the policy), or use another profile.${said}`);
+      return make(AWS_ERRORS.ACCESS_DENIED, `AWS refused: these credentials${profileText} lack the permission ${permission}. Ask an administrator to allow it, or use another profile.${said}`);
     case 'ExpiredToken':
     case 'RequestExpired':
     case 'TokenRefreshRequired':
