@@ -20,7 +20,7 @@
  */
 import type { DesktopCapturer, Display, Screen, SystemPreferences } from 'electron';
 import { QrError } from '../../core/errors.js';
-import { QR_LIMITS, type RgbaFrame } from '../../core/qr/decode.js';
+import { QR_LIMITS, type RgbaFrame } from '../../core/qr/limits.js';
 import type { CapturedScreen } from './handlers/scan.js';
 
 export interface ScreenCaptureDeps {

@@ -12,7 +12,7 @@
  * "unused", and a QR code needs only luminance.
  */
 import { QrError } from '../../core/errors.js';
-import { checkImageDimensions, type RgbaFrame } from '../../core/qr/decode.js';
+import { checkImageDimensions, type RgbaFrame } from '../../core/qr/limits.js';
 
 const FILE_HEADER = 14;
 const BI_RGB = 0;

@@ -10,7 +10,7 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import sharp, { type Metadata } from 'sharp';
 import { AuthdeskError, QrError } from '../../core/errors.js';
-import { QR_LIMITS, checkImageDimensions, type RgbaFrame } from '../../core/qr/decode.js';
+import { QR_LIMITS, checkImageDimensions, type RgbaFrame } from '../../core/qr/limits.js';
 import { decodeBmp, isBmp } from './bmp.js';
 
 /** Formats accepted from libvips; anything else it might read (SVG, TIFF, HEIF, PDF…) is refused. */

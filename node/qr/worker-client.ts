@@ -11,7 +11,8 @@
 import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { AuthdeskError, QrError } from '../../core/errors.js';
-import { checkImageDimensions, type DecodedQr, type RgbaFrame } from '../../core/qr/decode.js';
+import type { DecodedQr } from '../../core/qr/decode.js';
+import { checkImageDimensions, type RgbaFrame } from '../../core/qr/limits.js';
 import type { QrWorkerRequest, QrWorkerResponse } from './worker-protocol.js';
 
 /** The bundled worker's file name, next to the main bundle (dist/main/qr-worker.mjs). */

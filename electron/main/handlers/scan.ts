@@ -18,7 +18,7 @@
 import { randomBytes } from 'node:crypto';
 import { QrError } from '../../../core/errors.js';
 import type { OtpauthData } from '../../../core/otpauth/uri.js';
-import type { RgbaFrame } from '../../../core/qr/decode.js';
+import type { RgbaFrame } from '../../../core/qr/limits.js';
 import { classifyPayload } from '../../../core/qr/payload.js';
 import type { Account } from '../../../core/vault/model.js';
 import type { VaultApi } from '../../../core/vault/api.js';
