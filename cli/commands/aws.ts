@@ -42,6 +42,9 @@ const SUBCOMMANDS = ['whoami', 'profiles', 'enroll', 'resync', 'devices', 'deact
 type Sub = (typeof SUBCOMMANDS)[number];
 
 async function iamPort(profile: string | undefined, vault: VaultApi | undefined, ctx: CliContext) {
+  // The SDK warns on Node 20 that its releases after January 2027 need Node 22: a note for whoever
+  // packages Authdesk (docs/aws.md), not for a person running `authdesk aws`. Their own setting wins.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const { createIamPort } = await import('../../node/aws/iam-client.js');
   let chosen = profile;
   // The app's chosen profile applies when neither --profile nor AWS_PROFILE says otherwise.

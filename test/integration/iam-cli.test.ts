@@ -41,6 +41,7 @@ describe('authdesk aws', () => {
     const env = await runAws(['whoami'], alice);
     expect(env.code).toBe(0);
     expect(env.stdout).toContain(`alice  arn:aws:iam::${ACCOUNT}:user/alice`);
+    expect(env.stderr).toBe('');
     const files = writeProfiles(data.path, { work: { key: TEST_KEYS.alice, endpoint: server.url } });
     const profile = await runAws(['whoami', '--profile', 'work', '--json'], { ...base, ...files });
     expect(profile.code).toBe(0);
