@@ -16,7 +16,6 @@
  *   lock onChange(locked) -> scan.clear();   app 'before-quit' -> qr.close()
  */
 import { randomBytes } from 'node:crypto';
-import type { OpenDialogOptions } from 'electron';
 import { QrError } from '../../../core/errors.js';
 import type { OtpauthData } from '../../../core/otpauth/uri.js';
 import type { RgbaFrame } from '../../../core/qr/limits.js';
@@ -50,9 +49,9 @@ export interface ScanHandlerDeps {
 }
 
 /** Dialog filters for Electron's showOpenDialog (the formats node/image/load.ts reads). */
-export const IMAGE_DIALOG_OPTIONS: OpenDialogOptions = {
+export const IMAGE_DIALOG_OPTIONS = {
   title: 'Choose an image with a QR code',
-  properties: ['openFile'],
+  properties: ['openFile'] as const,
   filters: [{ name: 'Images', extensions: ['png', 'jpg', 'jpeg', 'webp', 'gif', 'bmp'] }],
 };
 
