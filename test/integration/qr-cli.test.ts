@@ -1,32 +1,20 @@
 /** `authdesk scan FILE...` as a real process, on images from the corpus and from Debian's qrencode. */
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildQrCorpus, type Corpus, type DecodeCase } from '../helpers/qr-corpus.js';
-import { tempDir, type CliResult } from '../helpers/cli.js';
-import { buildScanCli } from '../helpers/qr-cli.js';
+import { ensureCliBuilt, runCli, tempDir } from '../helpers/cli.js';
 
 let corpus: Corpus;
 const tmp = tempDir('authdesk-qr-cli-');
 const byId = (id: string) => corpus.cases.find((c) => c.id === id) as DecodeCase;
 const file = (id: string) => path.join(corpus.dir, byId(id).file);
 
-let cliDir = '';
-let run: (args: string[]) => Promise<CliResult>;
-// `authdesk scan ARGS` -> the scan command as its own process (see helpers/qr-cli.ts).
-const runCli = (args: string[]) => run(args.slice(1));
-
 beforeAll(async () => {
-  const cli = await buildScanCli();
-  run = cli.run;
-  cliDir = cli.dir;
+  ensureCliBuilt();
   corpus = await buildQrCorpus();
 }, 180_000);
-afterAll(() => {
-  tmp.cleanup();
-  rmSync(cliDir, { recursive: true, force: true });
-});
+afterAll(() => tmp.cleanup());
 
 describe('authdesk scan', () => {
   it('prints the payload of a screenshot, exit 0', async () => {
