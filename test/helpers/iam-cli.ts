@@ -1,34 +1,28 @@
 /**
- * Run `authdesk aws ...` as a real process. Uses the built CLI (dist/cli/authdesk.mjs) when it
- * dispatches `aws`; otherwise bundles a one-command entry around cli/commands/aws.ts with esbuild
- * (same options as scripts/build.mjs: packages stay external), so these tests do not wait on cli/main.ts.
+ * Run `authdesk aws ...` as a real process: the real entry (cli/authdesk.ts -> cli/main.ts, which
+ * dispatches `aws` to cli/commands/aws.ts), bundled fresh from the current sources with esbuild
+ * (the options of scripts/build.mjs: packages external, code splitting), once per test file, so a
+ * stale dist/ never hides a change.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
-import { CLI, ROOT, type CliResult } from './cli.js';
+import { ROOT, type CliResult } from './cli.js';
 
-const ENTRY_DIR = path.join(ROOT, 'test/.tmp/iam-cli');
+const OUT_ROOT = path.join(ROOT, 'test/.tmp/iam-cli');
 let resolved: Promise<string[]> | undefined;
 
 async function prepare(): Promise<string[]> {
-  if (existsSync(CLI) && spawnSync(process.execPath, [CLI, 'help', 'aws'], { cwd: ROOT, encoding: 'utf8' }).status === 0) return [CLI, 'aws'];
-  mkdirSync(ENTRY_DIR, { recursive: true });
-  const out = path.join(ENTRY_DIR, `aws-${process.pid}.mjs`);
+  const outdir = path.join(OUT_ROOT, String(process.pid));
+  rmSync(outdir, { recursive: true, force: true });
+  mkdirSync(outdir, { recursive: true });
   await build({
-    absWorkingDir: ROOT, bundle: true, platform: 'node', target: 'node20', format: 'esm', packages: 'external', logLevel: 'warning', outfile: out,
-    stdin: {
-      resolveDir: ROOT, loader: 'ts', sourcefile: 'aws-entry.ts',
-      contents: `import aws from './cli/commands/aws.ts';
-import { nodeContext } from './cli/context.ts';
-import { reportError } from './cli/io.ts';
-const ctx = nodeContext();
-const args = process.argv.slice(2);
-try { process.exitCode = await aws.run(args, ctx); } catch (error) { process.exitCode = reportError(ctx, error, args.includes('--json')); }`,
-    },
+    absWorkingDir: ROOT, bundle: true, platform: 'node', target: 'node20', format: 'esm', packages: 'external', logLevel: 'warning',
+    entryPoints: { authdesk: 'cli/authdesk.ts' }, outdir, splitting: true, outExtension: { '.js': '.mjs' }, chunkNames: 'chunks/[name]-[hash]',
   });
-  return [out];
+  process.once('exit', () => rmSync(outdir, { recursive: true, force: true }));
+  return [path.join(outdir, 'authdesk.mjs'), 'aws'];
 }
 
 export function awsCliCommand(): Promise<string[]> {
