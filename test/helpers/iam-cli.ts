@@ -21,8 +21,13 @@ async function prepare(): Promise<string[]> {
     absWorkingDir: ROOT, bundle: true, platform: 'node', target: 'node20', format: 'esm', packages: 'external', logLevel: 'warning',
     entryPoints: { authdesk: 'cli/authdesk.ts' }, outdir, splitting: true, outExtension: { '.js': '.mjs' }, chunkNames: 'chunks/[name]-[hash]',
   });
-  process.once('exit', () => rmSync(outdir, { recursive: true, force: true }));
   return [path.join(outdir, 'authdesk.mjs'), 'aws'];
+}
+
+/** Remove this process's bundle (call in afterAll). */
+export function cleanupAwsCli(): void {
+  rmSync(path.join(OUT_ROOT, String(process.pid)), { recursive: true, force: true });
+  resolved = undefined;
 }
 
 export function awsCliCommand(): Promise<string[]> {

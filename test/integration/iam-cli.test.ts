@@ -6,7 +6,7 @@ import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openVault } from '../../node/open-vault.js';
 import { tempDir } from '../helpers/cli.js';
-import { awsCliCommand, runAws, startAws } from '../helpers/iam-cli.js';
+import { awsCliCommand, cleanupAwsCli, runAws, startAws } from '../helpers/iam-cli.js';
 import { cleanAwsEnv, keyEnv, writeProfiles } from '../helpers/iam-env.js';
 import { oathtoolTotp } from '../helpers/cli.js';
 import { IamServer, TEST_KEYS } from '../iam-server/server.js';
@@ -27,6 +27,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await server.close();
   data.cleanup();
+  cleanupAwsCli();
 });
 
 async function vaultSeedOf(serial: string): Promise<{ id: string; status: string; seed: string } | undefined> {
