@@ -1,0 +1,126 @@
+import { promises as fs } from 'node:fs';
+import { describeAccount } from '../../core/backup/account.js';
+import { isImportFormat } from '../../core/backup/import/detect.js';
+import { FORMAT_NAMES, IMPORT_FORMATS } from '../../core/backup/import/types.js';
+import { BackupError, InputError } from '../../core/errors.js';
+import { openVault } from '../../node/open-vault.js';
+import { EXIT, parseCommandArgs, printJson, printLine, UsageError, type Command } from '../io.js';
+
+const importCommand: Command = {
+  summary: 'import accounts from a backup or another app\'s export (all or nothing)',
+  usage: `Usage: authdesk import FILE... [--format F] [--passphrase-file F] [--yes] [--skip-unsupported] [--json]
+
+Imports accounts from:
+  authdesk    an Authdesk encrypted backup (authdesk export --format authdesk, or an automatic backup)
+  google      Google Authenticator exports: text with otpauth-migration:// lines, or the QR images
+              (PNG/JPEG/...; give every image of an export at once: authdesk import qr-*.png)
+  aegis       Aegis vaults, plain or encrypted (password)
+  twofas      2FAS backups (.2fas), plain or encrypted (password)
+  ente        Ente Auth's plain export (a text file of otpauth:// links)
+  bitwarden   Bitwarden's unencrypted JSON export (login.totp)
+  otpauth     any text file of otpauth:// links, one per line
+The format is recognised from the content; --format F insists on one.
+
+Shows what will be imported, the duplicates it skips (same secret, issuer and account name as an
+account already in the vault or earlier in the file) and entries Authdesk cannot use (e.g. Steam);
+then asks, unless --yes. Entries that cannot be used stop the import unless --skip-unsupported.
+An import is all or nothing: if anything fails, no account of it is added.
+The passphrase of an encrypted file comes from --passphrase-file F ("-" = standard input) or is
+asked at the terminal.`,
+  async run(args, ctx) {
+    const { values, positionals } = parseCommandArgs(args, {
+      format: { type: 'string', short: 'f' },
+      'passphrase-file': { type: 'string' },
+      yes: { type: 'boolean', short: 'y' },
+      'skip-unsupported': { type: 'boolean' },
+      json: { type: 'boolean' },
+    });
+    if (positionals.length === 0) throw new UsageError('import needs a FILE.');
+    const format = values.format;
+    if (format !== undefined && !isImportFormat(format)) throw new UsageError(`Unknown --format "${format}"; use one of ${IMPORT_FORMATS.join(', ')}.`);
+    const passphraseFile = values['passphrase-file'];
+    if (passphraseFile === '-' && positionals.includes('-')) throw new UsageError('Standard input cannot carry both the file and the passphrase.');
+
+    const files: Uint8Array[] = [];
+    for (const file of positionals) {
+      try {
+        files.push(file === '-' ? Buffer.from(await ctx.readStdin(), 'utf8') : await fs.readFile(file));
+      } catch (cause) {
+        const code = (cause as NodeJS.ErrnoException).code;
+        throw new BackupError('IMPORT_FILE_UNREADABLE', code === 'ENOENT' ? `${file} does not exist.` : `${file} cannot be read (${code ?? 'error'}).`, { cause });
+      }
+    }
+    const { readImports, planVaultImport, applyImport } = await import('../../node/backup/import.js');
+    const { readPassphraseFile, promptHidden } = await import('../../node/backup/passphrase.js');
+    let asked: string | undefined;
+    const passphrase = async (): Promise<string> => {
+      if (asked !== undefined) return asked;
+      asked = passphraseFile !== undefined ? await readPassphraseFile(passphraseFile, () => ctx.readStdin()) : ctx.stdinIsTTY ? await promptHidden('Passphrase of the file: ') : '';
+      return asked;
+    };
+    const parsed = await readImports(files, { ...(format ? { format } : {}), passphrase });
+    const vault = await openVault();
+    const plan = await planVaultImport(vault, parsed);
+
+    const json = values.json === true;
+    if (!json) {
+      printLine(ctx, `${FORMAT_NAMES[plan.format]}: ${plan.toAdd.length} account${plan.toAdd.length === 1 ? '' : 's'} to import.`);
+      for (const a of plan.toAdd) printLine(ctx, `  + ${describeAccount(a)}${a.type === 'hotp' ? ' (HOTP)' : ''}`);
+      if (plan.duplicates.length > 0) {
+        printLine(ctx, `Skipped as duplicates (${plan.duplicates.length}):`);
+        for (const d of plan.duplicates) printLine(ctx, `  = ${d.name} — ${d.reason}`);
+      }
+      if (plan.unsupported.length > 0) {
+        printLine(ctx, `Cannot be used by Authdesk (${plan.unsupported.length}):`);
+        for (const u of plan.unsupported) printLine(ctx, `  ! ${u.name} — ${u.reason}`);
+      }
+      for (const w of parsed.warnings ?? []) printLine(ctx, `Warning: ${w}`);
+    }
+    const summary = {
+      format: plan.format,
+      toImport: plan.toAdd.map((a) => ({ issuer: a.issuer, label: a.label, type: a.type })),
+      duplicates: plan.duplicates,
+      unsupported: plan.unsupported,
+      warnings: parsed.warnings ?? [],
+    };
+    if (plan.unsupported.length > 0 && values['skip-unsupported'] !== true) {
+      if (json) printJson(ctx, { ...summary, imported: 0 });
+      throw new BackupError('IMPORT_HAS_UNSUPPORTED', `Nothing was imported: ${plan.unsupported.length} entr${plan.unsupported.length === 1 ? 'y' : 'ies'} cannot be used by Authdesk. Run again with --skip-unsupported to import the others.`);
+    }
+    if (plan.toAdd.length === 0) {
+      if (json) printJson(ctx, { ...summary, imported: 0 });
+      else printLine(ctx, 'Nothing new to import.');
+      return EXIT.OK;
+    }
+    if (values.yes !== true) {
+      if (!ctx.stdinIsTTY) throw new InputError('CONFIRMATION_NEEDED', 'Nothing imported: add --yes to confirm when not at a terminal.');
+      if (!(await ctx.confirm(`Import ${plan.toAdd.length} account${plan.toAdd.length === 1 ? '' : 's'}?`))) {
+        printLine(ctx, 'Nothing imported.');
+        return EXIT.FAILED;
+      }
+    }
+    // Keychain writes are slow on Linux (~15-45 ms each): show progress for big imports.
+    let last = 0;
+    const progress = plan.toAdd.length >= 50 && !json
+      ? (done: number, total: number) => {
+        const now = Date.now();
+        if (now - last > 500 || done === total) {
+          last = now;
+          ctx.stderr.write(`\rStoring secret keys in the keychain: ${done}/${total}`);
+          if (done === total) ctx.stderr.write('\n');
+        }
+      }
+      : undefined;
+    const added = await applyImport(vault, plan, { skipUnsupported: true, ...(progress ? { onProgress: progress } : {}) });
+    const { maybeAutoBackup } = await import('../../node/backup/auto.js');
+    const backup = await maybeAutoBackup(vault);
+    if (json) printJson(ctx, { ...summary, imported: added.length, ids: added.map((a) => a.id), autoBackup: backup.status });
+    else {
+      printLine(ctx, `Imported ${added.length} account${added.length === 1 ? '' : 's'}.`);
+      if (backup.status === 'failed') ctx.stderr.write(`authdesk: the automatic backup failed: ${backup.error.message}\n`);
+    }
+    return EXIT.OK;
+  },
+};
+
+export default importCommand;

@@ -1,0 +1,59 @@
+/**
+ * Passphrases for the CLI: from a file (`--passphrase-file F`, "-" = standard input) or typed at
+ * the terminal without echo. Never from a command-line argument (visible in `ps` and shell history).
+ */
+import { promises as fs } from 'node:fs';
+import { BackupError } from '../../core/errors.js';
+
+/** A passphrase file loses ONE trailing line ending (what editors and `echo` add), nothing else. */
+export function stripOneEol(text: string): string {
+  return text.replace(/\r?\n$/, '');
+}
+
+export async function readPassphraseFile(path: string, readStdin: () => Promise<string>): Promise<string> {
+  let text: string;
+  if (path === '-') text = await readStdin();
+  else {
+    try {
+      text = await fs.readFile(path, 'utf8');
+    } catch (cause) {
+      throw new BackupError('PASSPHRASE_FILE_UNREADABLE', `The passphrase file ${path} cannot be read. Check the path and its permissions.`, { cause });
+    }
+  }
+  const passphrase = stripOneEol(text);
+  if (passphrase === '') throw new BackupError('BACKUP_PASSPHRASE_EMPTY', `The passphrase file ${path === '-' ? '(standard input)' : path} is empty.`);
+  return passphrase;
+}
+
+/** Ask on the terminal with echo off (raw mode). Only when standard input is a TTY. */
+export function promptHidden(prompt: string, output: { write(text: string): unknown } = process.stderr): Promise<string> {
+  const stdin = process.stdin;
+  if (!stdin.isTTY) return Promise.reject(new BackupError('PASSPHRASE_NEEDED', 'A passphrase is needed: give it with --passphrase-file FILE (or "-" for standard input).'));
+  return new Promise((resolve) => {
+    output.write(prompt);
+    stdin.setRawMode(true);
+    stdin.resume();
+    stdin.setEncoding('utf8');
+    let text = '';
+    const onData = (chunk: string): void => {
+      for (const ch of chunk) {
+        if (ch === '\r' || ch === '\n' || ch === '\u0004') {
+          stdin.setRawMode(false);
+          stdin.pause();
+          stdin.off('data', onData);
+          output.write('\n');
+          resolve(text);
+          return;
+        }
+        if (ch === '\u0003') {
+          stdin.setRawMode(false);
+          output.write('\n');
+          process.exit(130);
+        }
+        if (ch === '\u007f' || ch === '\b') text = text.slice(0, -1);
+        else text += ch;
+      }
+    };
+    stdin.on('data', onData);
+  });
+}
