@@ -39,7 +39,7 @@ asked at the terminal.`,
     const format = values.format;
     if (format !== undefined && !isImportFormat(format)) throw new UsageError(`Unknown --format "${format}"; use one of ${IMPORT_FORMATS.join(', ')}.`);
     const passphraseFile = values['passphrase-file'];
-    if (passphraseFile === '-' && positionals.includes('-')) throw new UsageError('Standard input cannot carry both the file and the passphrase.');
+    if (passphraseFile === '-' && positionals.some((p) => p === '-')) throw new UsageError('Standard input cannot carry both the file and the passphrase.');
 
     const files: Uint8Array[] = [];
     for (const file of positionals) {
