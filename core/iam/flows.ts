@@ -257,14 +257,14 @@ export async function enrollVirtualMfaDevice(request: EnrollRequest, deps: FlowD
   try {
     account = await deps.vault.add({
       type: 'totp', issuer: AWS_ISSUER, label: `${name}@${user.accountId}`, secret: created.base32Seed,
-      algorithm: 'SHA1', digits: 6, period: 30, awsSerial: serial, awsUser: user.userName, status: 'pending',
+      algorithm: 'SHA1', digits: 6, period: 30, awsSerial: created.serialNumber, awsUser: user.userName, status: 'pending',
     });
   } catch (error) {
     emit(deps, 'store', 'failed', isAuthdeskError(error) ? error.message : 'Saving failed.');
     // The seed cannot be kept, so the device must not stay behind on AWS either (it was never enabled).
-    const deleted = await deps.iam.deleteVirtualMfaDevice(serial).then(() => true, () => false);
+    const deleted = await deps.iam.deleteVirtualMfaDevice(created.serialNumber).then(() => true, () => false);
     const reason = isAuthdeskError(error) ? error.message : 'Authdesk could not save the key.';
-    throw new AwsError('AWS_ENROLL_NOT_SAVED', `${reason} ${deleted ? 'The new device was deleted on AWS again, so nothing is left half-done; fix this and enroll again.' : `The new device ${serial} could not be deleted on AWS; delete it (authdesk aws delete) before enrolling again.`}`, { cause: error, details: { serialNumber: serial, deviceDeleted: deleted } });
+    throw new AwsError('AWS_ENROLL_NOT_SAVED', `${reason} ${deleted ? 'The new device was deleted on AWS again, so nothing is left half-done; fix this and enroll again.' : `The new device ${created.serialNumber} could not be deleted on AWS; delete it (authdesk aws delete) before enrolling again.`}`, { cause: error, details: { serialNumber: created.serialNumber, deviceDeleted: deleted } });
   }
   emit(deps, 'store', 'done', `Saved "${account.label}" (pending).`);
   return enableStored(deps, account, user.userName);
@@ -276,10 +276,7 @@ async function createDevice(deps: FlowDeps, name: string, path: string, serial: 
     try {
       const created = await deps.iam.createVirtualMfaDevice(name, path);
       emit(deps, 'create', 'done', `AWS created ${created.serialNumber}.`);
-      if (created.serialNumber !== serial) {
-        // Our serial is what the vault keys on; AWS's answer wins if it differs (another partition?).
-        return { ...created, serialNumber: created.serialNumber };
-      }
+      // AWS's serial is what gets stored (it wins should it ever differ from the one we derived).
       return created;
     } catch (error) {
       emit(deps, 'create', 'failed', isAuthdeskError(error) ? error.message : 'Create failed.');
