@@ -106,6 +106,15 @@ describe('SDK settings honoured without code of ours', () => {
       });
     }
   });
+  it('a clock 20 minutes off: AWS rejects the signature as expired, the SDK corrects from the Date and retries', async () => {
+    server.setClockOffsetMs(20 * 60_000);
+    const before = server.requests.length;
+    await withKey(TEST_KEYS.alice, async (p) => {
+      expect((await p.getUser()).userName).toBe('alice');
+      expect(Math.abs(p.serverClockOffsetMs() - 20 * 60_000)).toBeLessThan(1_500);
+    });
+    expect(server.requests.slice(before).map((r) => r.errorCode ?? r.status)).toEqual(['SignatureDoesNotMatch', 200]);
+  });
 });
 
 describe('errors mapped to AwsError', () => {
