@@ -60,9 +60,9 @@ export function ConsoleAssist({ account, close }: AccountActionProps) {
             return (
               <div key={which} className="aws-console__code" data-testid={`aws-code-${which}`}>
                 <span className="field__label">MFA code {which}</span>
-                <output className="aws-console__digits input--mono" aria-label={`MFA code ${which}`}>{code}</output>
+                <output className="aws-console__digits" aria-label={`MFA code ${which}`} data-code={code}>{code.slice(0, 3)} {code.slice(3)}</output>
                 <span className="field__hint" data-testid={`aws-code-${which}-validity`}>
-                  {which === 1 ? `valid for ${left(until)} s more` : `valid until ${left(until)} s from now`}
+                  {`valid for ${left(until)} s more`}
                 </span>
                 <button type="button" className="button button--small" onClick={() => void copy(which)}>Copy code {which}</button>
               </div>

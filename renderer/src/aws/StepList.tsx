@@ -12,12 +12,16 @@ export function StepList({ events }: { events: readonly FlowEvent[] }) {
   }
   return (
     <ol className="aws-steps" aria-label="Progress" aria-live="polite" data-testid="aws-steps">
-      {rows.map((e, i) => (
-        <li key={i} className={`aws-steps__item aws-steps__item--${e.state}`} data-step={e.step} data-state={e.state}>
-          <span className="aws-steps__mark" aria-hidden="true">{e.state === 'done' ? '✓' : e.state === 'failed' ? '✗' : '…'}</span>
-          <span>{e.message}</span>
-        </li>
-      ))}
+      {rows.map((e, i) => {
+        // A step still "running" when a later one started (a wait, say) has finished.
+        const state = e.state === 'running' && i < rows.length - 1 ? 'done' : e.state;
+        return (
+          <li key={i} className={`aws-steps__item aws-steps__item--${state}`} data-step={e.step} data-state={state}>
+            <span className="aws-steps__mark" aria-hidden="true">{state === 'done' ? '✓' : state === 'failed' ? '✗' : '…'}</span>
+            <span>{e.message}</span>
+          </li>
+        );
+      })}
     </ol>
   );
 }
