@@ -17,6 +17,9 @@ import { clipboard } from './channels/clipboard.js';
 import { codes } from './channels/codes.js';
 import { lock } from './channels/lock.js';
 import { settings } from './channels/settings.js';
+import { time } from './channels/time.js';
+import { scan } from './channels/scan.js';
+import { aws } from './channels/aws.js';
 
 export const areas = {
   accounts,
@@ -25,7 +28,10 @@ export const areas = {
   settings,
   lock,
   app,
-  // time, scan, aws, backup: one line each when their channel files land.
+  time,
+  scan,
+  aws,
+  // backup: one line when its channel file lands.
 } as const satisfies Record<string, Area>;
 
 export type Areas = typeof areas;

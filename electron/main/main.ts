@@ -347,9 +347,8 @@ async function start(): Promise<void> {
     onInternalError: (channel: string, error: unknown) => log('IPC', channel, error),
   };
   const services = await createAppServices(deps);
-  // The clock service (docs/time.md), once AppServices exposes it: measure after start and on resume.
-  const time = (services as Partial<{ time: { start(): void; resume(): void } }>).time;
-  onResume(() => time?.resume());
+  // The clock service (docs/time.md): measure after start, on resume from sleep, and every few hours.
+  onResume(() => services.time.resume());
   onBeforeQuit(() => scanWiring.close());
   const unregisterIpc = registerIpc(ipcMain, services.dispatch(appOriginCheck(APP_ENTRY_URL)));
   const stopWatch = watchVault(dataDir, () => events.emit('accounts.changed', { source: 'external' }));
@@ -360,7 +359,7 @@ async function start(): Promise<void> {
   const hidden = startedHidden(process.argv, process.platform === 'darwin' && app.getLoginItemSettings().wasOpenedAtLogin);
   win = createWindow(hidden);
   trayController = createTray(services, vault);
-  time?.start();
+  services.time.start();
 
   if (!globalShortcut.register(DEFAULT_SHOW_SHORTCUT, () => {
     if (!revealWindow(win)) win = createWindow(false);

@@ -19,6 +19,28 @@ import { createDispatcher, type Dispatch, type IsTrustedSender } from './dispatc
 import type { EventSink } from './register.js';
 import { createAccountHandlers } from './accounts.js';
 import { createCodeHandlers } from './codes.js';
+import { createTimeService, type TimeService, type TimeServiceDeps } from './time.js';
+import { createAwsHandlers, type AwsHandlerDeps } from './aws.js';
+import { createScanHandlers, type ScanHandlerDeps, type ScanService } from './scan.js';
+import { QrError } from '../../../core/errors.js';
+
+/** The OS side of scanning (electron/main/scan-wiring.ts in the app; tests pass their own). */
+export type ScanDeps = Omit<ScanHandlerDeps, 'vault' | 'events' | 'onProgress'>;
+
+/**
+ * Without an OS side (the e2e harness, unit tests): images and camera frames still decode (in this
+ * thread), while screen capture, the open dialog and the clipboard say plainly that they need the app.
+ */
+function headlessScanDeps(): ScanDeps {
+  const needsApp = (what: string) => new QrError('QR_SOURCE_UNAVAILABLE', `${what} is available in the desktop app only.`);
+  return {
+    decode: async (frame) => (await import('../../../node/qr/decoder.js')).decodeFrameInProcess(frame),
+    captureScreens: async () => { throw needsApp('Scanning the screen'); },
+    chooseImageFile: async () => { throw needsApp('The file dialog'); },
+    readClipboardImage: () => { throw needsApp('Reading the clipboard'); },
+    camera: { allow: () => undefined, revoke: () => undefined },
+  };
+}
 
 export interface HandlerDeps {
   readonly vault: VaultApi;
@@ -30,6 +52,12 @@ export interface HandlerDeps {
   readonly onSettingsChanged?: (settings: Settings) => void;
   /** Where internal errors are logged (with stacks; never sent to the renderer). */
   readonly onInternalError?: (channel: string, error: unknown) => void;
+  /** Scanning's OS side (main.ts: scan-wiring.ts). Default: headless (decode only). */
+  readonly scan?: ScanDeps;
+  /** Clock service options (tests inject a measurement, timers, a fallback URL). */
+  readonly time?: Omit<TimeServiceDeps, 'vault' | 'onChange' | 'onAccountChanged'>;
+  /** AWS options (tests inject an IAM port factory, sleep, clock). */
+  readonly aws?: Omit<AwsHandlerDeps, 'vault' | 'emitProgress' | 'emitAccountsChanged'>;
 }
 
 /** Everything the shell needs: the handlers, the lock (for screen-lock/suspend events), the dispatcher. */
@@ -37,6 +65,9 @@ export interface AppServices {
   readonly handlers: Handlers;
   readonly lock: AppLock;
   readonly clipboard: ClipboardGuard;
+  /** The clock service: main calls start() once the window shows and resume() on wake (docs/time.md). */
+  readonly time: TimeService;
+  readonly scan: ScanService;
   /** HOTP codes shown this session (copy uses them); cleared on lock. */
   readonly dispatch: (isTrustedSender: IsTrustedSender) => Dispatch;
   /** Call on quit: clears the clipboard if it still holds our code, stops timers. */
@@ -53,6 +84,8 @@ export async function createAppServices(deps: HandlerDeps): Promise<AppServices>
   const { vault, events } = deps;
   const hotpShown = new Map<string, string>();
   const clipboard = createClipboardGuard(deps.clipboard, timers, (at) => events.emit('clipboard.cleared', { at }));
+  // Pending scans hold secrets in main until confirmed: the lock drops them.
+  const scan = createScanHandlers({ ...(deps.scan ?? headlessScanDeps()), vault, events, onProgress: (done, total) => events.emit('scan.progress', { done, total }) });
   const lock = await createAppLock({
     vault,
     timers,
@@ -60,6 +93,7 @@ export async function createAppServices(deps: HandlerDeps): Promise<AppServices>
       if (state.locked) {
         hotpShown.clear();
         clipboard.clearIfOurs();
+        scan.clear();
       }
       events.emit('lock.changed', state);
     },
@@ -67,6 +101,9 @@ export async function createAppServices(deps: HandlerDeps): Promise<AppServices>
 
   const accounts = createAccountHandlers({ vault, lock, events });
   const codes = createCodeHandlers({ vault, hotpShown });
+  const accountsChanged = () => events.emit('accounts.changed', { source: 'app' });
+  const time = createTimeService({ ...deps.time, vault, onChange: (status) => events.emit('time.changed', status), onAccountChanged: accountsChanged });
+  const aws = createAwsHandlers({ ...deps.aws, vault, emitProgress: (progress) => events.emit('aws.progress', progress), emitAccountsChanged: accountsChanged });
 
   async function codeForCopy(id: string, next: boolean): Promise<string> {
     const account: Account = await vault.get(id);
@@ -128,18 +165,25 @@ export async function createAppServices(deps: HandlerDeps): Promise<AppServices>
     app: {
       info: () => deps.appInfo,
     },
+    time: time.handlers,
+    scan: scan.handlers,
+    aws,
   };
 
   return {
     handlers,
     lock,
     clipboard,
+    time,
+    scan,
     dispatch: (isTrustedSender) =>
       createDispatcher({ handlers, isTrustedSender, isLocked: () => lock.isLocked(), ...(deps.onInternalError ? { onInternalError: deps.onInternalError } : {}) }),
     dispose() {
       clipboard.clearIfOurs();
       clipboard.dispose();
       lock.dispose();
+      time.dispose();
+      scan.clear();
     },
   };
 }
