@@ -11,7 +11,6 @@ import { Toasts, type ToastMessage } from './components/Toast.js';
 import { accountTitle, groupCode, searchKey, spokenCode } from './format.js';
 import { useCodes } from './hooks/useCodes.js';
 import { useAuthdeskEvent } from './hooks/useEvent.js';
-import { useNowSeconds } from './hooks/useNow.js';
 import { getAccountActions, getHeaderItems } from './slots.js';
 import type { Account, LockStatus, PublicSettings } from './types.js';
 
@@ -68,12 +67,17 @@ export function App() {
     }
   }, []);
 
-  // Start: lock status and settings (allowed while locked), then accounts if unlocked.
+  // Start: lock status, settings and (when unlocked: LOCKED otherwise) the accounts, all at once.
+  const startedRef = useRef(false);
   useEffect(() => {
     void (async () => {
       try {
-        const [status, current] = await Promise.all([call(api().lock.status()), call(api().settings.get())]);
+        const [status, current, list] = await Promise.all([call(api().lock.status()), call(api().settings.get()), api().accounts.list()]);
         setSettings(current);
+        if (list.ok) {
+          startedRef.current = true;
+          setAccounts(list.value);
+        }
         setLock(status);
       } catch (e) {
         setLoadError(messageOf(e));
@@ -81,8 +85,11 @@ export function App() {
     })();
   }, []);
   useEffect(() => {
-    if (unlocked) void loadAccounts();
-    else {
+    if (unlocked) {
+      // The first unlocked state comes with the list fetched above; later unlocks fetch it.
+      if (startedRef.current) startedRef.current = false;
+      else void loadAccounts();
+    } else if (lock !== undefined) {
       setAccounts(undefined);
       setHotpCodes(new Map());
       setModal(undefined);
@@ -123,7 +130,6 @@ export function App() {
   const byId = useMemo(() => new Map((accounts ?? []).map((a) => [a.id, a])), [accounts]);
   const visibleTotp = useMemo(() => visibleIds.filter((id) => byId.get(id)?.type === 'totp'), [visibleIds, byId]);
   const codesState = useCodes(visibleTotp, unlocked && view.kind === 'list');
-  const now = useNowSeconds(unlocked && view.kind === 'list', Math.round(codesState.skew)) + codesState.skew;
 
   // Keep a valid selection.
   useEffect(() => {
@@ -274,7 +280,8 @@ export function App() {
                 codes={codesState.codes}
                 failures={codesState.failures}
                 hotpCodes={hotpCodes}
-                now={now}
+                skew={codesState.skew}
+                ticking={unlocked}
                 copiedId={copiedId}
                 canReorder={query.trim() === ''}
                 onSelect={setSelectedId}

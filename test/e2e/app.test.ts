@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import type { Browser, Page } from 'playwright-core';
 import { openVault } from '../../node/open-vault.js';
+import { areas } from '../../electron/ipc/contract.js';
 import { launchBrowser, startApp, type AppHarness } from './harness.js';
 
 // Keys made up for these tests (base32 of random bytes); oathtool is the oracle.
@@ -74,7 +75,7 @@ describe('Authdesk renderer (e2e, real handlers and keychain)', () => {
     expect(csp).toContain("script-src 'self' 'wasm-unsafe-eval';");
     expect(csp).toContain("connect-src 'self'");
     expect(csp).not.toMatch(/https?:|unsafe-inline|'unsafe-eval'/);
-    expect(report.areas).toEqual(['accounts', 'app', 'clipboard', 'codes', 'lock', 'on', 'settings']);
+    expect(report.areas).toEqual([...Object.keys(areas), 'on'].sort());
     expect({ everyFunction: report.everyFunction, frozen: report.frozen }).toEqual({ everyFunction: true, frozen: true });
     expect(report.reassigned).toBe(false);
 

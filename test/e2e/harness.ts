@@ -26,6 +26,7 @@ import { spawnSync } from 'node:child_process';
 import { build } from 'esbuild';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { VaultApi } from '../../core/vault/api.js';
+import type { SecretStore } from '../../core/vault/ports.js';
 import { openVault } from '../../node/open-vault.js';
 import type { Timers } from '../../node/app-lock.js';
 import type { EventName, EventPayload } from '../../electron/ipc/contract.js';
@@ -36,7 +37,18 @@ import { createAppServices, type AppServices } from '../../electron/main/handler
 import type { ClipboardPort } from '../../electron/main/handlers/clipboard-guard.js';
 import { watchVault } from '../../electron/main/handlers/vault-watch.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+/** The checkout's root: found upward from this file, so the harness also works bundled (bench/ui.ts -> .bench/). */
+function findRoot(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const manifest = path.join(dir, 'package.json');
+    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'authdesk') return dir;
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error('The Authdesk checkout was not found above the harness.');
+    dir = parent;
+  }
+}
+const ROOT = findRoot();
 export const APP_ORIGIN = 'http://authdesk.test';
 export const APP_URL = `${APP_ORIGIN}/index.html`;
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
@@ -57,6 +69,7 @@ function newestInput(): string {
   walk(path.join(ROOT, 'renderer'));
   walk(path.join(ROOT, 'electron/ipc'));
   hash.update(readFileSync(path.join(ROOT, 'vite.config.ts')));
+  hash.update('NODE_ENV=production');
   return hash.digest('hex');
 }
 
@@ -85,7 +98,12 @@ export async function buildRenderer(): Promise<string> {
     }
     try {
       if (existsSync(stamp) && readFileSync(stamp, 'utf8') === wanted) return BUILD_DIR;
-      const result = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'error', '--outDir', BUILD_DIR, '--emptyOutDir'], { cwd: ROOT, encoding: 'utf8' });
+      const result = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'error', '--outDir', BUILD_DIR, '--emptyOutDir'], {
+        cwd: ROOT,
+        encoding: 'utf8',
+        // vitest sets NODE_ENV=test, which would make Vite bundle React's development build: test what ships.
+        env: { ...process.env, NODE_ENV: 'production' },
+      });
       if (result.status !== 0) throw new Error(`vite build failed:\n${result.stdout}\n${result.stderr}`);
       writeFileSync(stamp, wanted);
       return BUILD_DIR;
@@ -178,8 +196,12 @@ export interface StartOptions {
   /** Share one Chromium between apps of a test file (it is not closed by close()). */
   readonly browser?: Browser;
   readonly timers?: Timers;
+  /** Default: the OS keychain (needs scripts/with-keyring.sh). The UI bench passes a memory store. */
+  readonly secretStore?: SecretStore;
   /** Runs after the vault is open and before the page loads (seed accounts, settings...). */
   readonly beforeLoad?: (vault: VaultApi, services: AppServices) => Promise<void>;
+  /** A script run in the page before the app's (after window.authdesk is defined). */
+  readonly initScript?: string;
   /** Do not navigate (the caller calls app.load()). */
   readonly noLoad?: boolean;
 }
@@ -216,13 +238,13 @@ export function launchBrowser(extraArgs: readonly string[] = []): Promise<Browse
 }
 
 export async function startApp(options: StartOptions = {}): Promise<AppHarness> {
-  if (process.env['AUTHDESK_IN_KEYRING_SESSION'] !== '1') {
+  if (options.secretStore === undefined && process.env['AUTHDESK_IN_KEYRING_SESSION'] !== '1') {
     throw new Error('The e2e harness uses the real keychain: run under scripts/with-keyring.sh (npm test does).');
   }
   const [dist, preload] = await Promise.all([buildRenderer(), pagePreload()]);
   const ownDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'authdesk-e2e-'));
-  const vault = await openVault({ dataDir });
+  const vault = await openVault({ dataDir, ...(options.secretStore ? { secretStore: options.secretStore } : {}) });
   const clipboard = recordingClipboard();
   const events: Array<{ name: string; payload: unknown }> = [];
   const deliverName = `__authdeskDeliver_${Math.random().toString(36).slice(2)}`;
@@ -281,6 +303,7 @@ export async function startApp(options: StartOptions = {}): Promise<AppHarness> 
     return result;
   });
   await context.addInitScript({ content: preload.replace('__AUTHDESK_DELIVER__', JSON.stringify(deliverName)) });
+  if (options.initScript) await context.addInitScript({ content: options.initScript });
   thePage.on('pageerror', (error) => pageErrors.push(`pageerror: ${error.message}`));
   thePage.on('console', (message) => {
     if (message.type() === 'error') pageErrors.push(`console: ${message.text()}`);

@@ -183,8 +183,10 @@ describe('handlers: copy, lock, reveal, and no seed in any normal response', () 
       // The explicit reveal is the exception; asserted above with the passphrase. Without it, no seed:
       'authdesk:accounts.reveal': { id: ids[0], passphrase: 'not set' },
     };
-    // Every channel of the contract is exercised: a new channel must be added here.
-    expect(Object.keys(samples).sort()).toEqual([...CHANNELS.keys()].sort());
+    // Every channel of the core areas is exercised: a new core channel must be added here. (The
+    // time, scan, aws and backup areas carry the same check in their own handler tests.)
+    const CORE = ['accounts', 'codes', 'clipboard', 'settings', 'lock', 'app'];
+    expect(Object.keys(samples).sort()).toEqual([...CHANNELS.values()].filter((c) => CORE.includes(c.area)).map((c) => c.channel).sort());
     for (const [channel, payload] of Object.entries(samples)) await call(channel, payload);
     const text = JSON.stringify(responses);
     expect(responses.filter(([, r]) => (r as { ok: boolean }).ok).length).toBeGreaterThan(15);

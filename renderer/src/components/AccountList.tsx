@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useLayoutEffect, useRef, useState, type DragEvent, type KeyboardEvent } from 'react';
 import type { Account, CodeView } from '../types.js';
 import { AccountRow } from './AccountRow.js';
+import { useNowSeconds } from '../hooks/useNow.js';
 
 /** Fixed row height: the list is virtualised (only rows on screen exist in the DOM). */
 export const ROW_HEIGHT = 68;
@@ -12,7 +13,10 @@ export interface ListProps {
   readonly codes: ReadonlyMap<string, CodeView>;
   readonly failures: ReadonlyMap<string, string>;
   readonly hotpCodes: ReadonlyMap<string, string>;
-  readonly now: number;
+  /** Main's corrected clock minus this page's (ms). */
+  readonly skew: number;
+  /** Tick once a second (off while hidden behind the lock). */
+  readonly ticking: boolean;
   readonly copiedId: string | undefined;
   /** Reordering is off while a search filters the list. */
   readonly canReorder: boolean;
@@ -32,6 +36,8 @@ export interface ListProps {
 export function AccountList(props: ListProps) {
   const { accounts, selectedId } = props;
   const scroller = useRef<HTMLDivElement>(null);
+  // The once-a-second tick lives here, so only the list (and its on-screen rows) re-render each second.
+  const now = useNowSeconds(props.ticking, Math.round(props.skew)) + props.skew;
   const [viewport, setViewport] = useState({ top: 0, height: 600 });
   const [drag, setDrag] = useState<{ id: string; overId?: string; edge?: 'before' | 'after' }>();
 
@@ -57,6 +63,11 @@ export function AccountList(props: ListProps) {
   useEffect(() => {
     onVisibleChange(visibleKey === '' ? [] : visibleKey.split('\n'));
   }, [visibleKey, onVisibleChange]);
+
+  // For bench/ui.ts: when the first rows were committed to the DOM (relative to navigation start).
+  useEffect(() => {
+    if (performance.getEntriesByName('authdesk:list-rendered').length === 0) performance.mark('authdesk:list-rendered');
+  }, []);
 
   const selectedIndex = selectedId === undefined ? -1 : accounts.findIndex((a) => a.id === selectedId);
 
@@ -170,7 +181,7 @@ export function AccountList(props: ListProps) {
             code={props.codes.get(account.id)}
             hotpCode={props.hotpCodes.get(account.id)}
             failure={props.failures.get(account.id)}
-            now={props.now}
+            now={now}
             selected={account.id === selectedId}
             copied={account.id === props.copiedId}
             dropEdge={drag?.overId === account.id && drag.id !== account.id ? drag.edge : undefined}

@@ -31,8 +31,17 @@ export interface RowProps {
   onDragEnd(): void;
 }
 
+function rollOver(code: CodeView | undefined, now: number): CodeView | undefined {
+  if (code === undefined || now < code.validUntil || code.next === undefined || now >= code.validUntil + code.period * 1000) return code;
+  const { next, ...rest } = code;
+  return { ...rest, code: next, validFrom: code.validUntil, validUntil: code.validUntil + code.period * 1000 };
+}
+
 export const AccountRow = memo(function AccountRow(props: RowProps) {
-  const { account, code, now, hotpCode } = props;
+  const { account, now, hotpCode } = props;
+  // At a period boundary, show the code we already have as `next` until main's fresh answer arrives
+  // (no flash of placeholders, no waiting on IPC at the moment the code changes).
+  const code = rollOver(props.code, now);
   const title = account.issuer || account.label;
   const subtitle = account.issuer ? account.label : '';
   const isTotp = account.type === 'totp';

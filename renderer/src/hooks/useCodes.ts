@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, call } from '../api.js';
+import { timedUpdate } from './perf.js';
 import type { CodeView } from '../types.js';
 
 export interface CodesState {
@@ -32,7 +33,8 @@ export function useCodes(ids: readonly string[], enabled: boolean): CodesState &
       return; // locked or failed: the lock screen / list errors explain; the next expiry retries
     }
     const received = Date.now();
-    setState((previous) => {
+    if (result.codes.length > 0 && performance.getEntriesByName('authdesk:codes-received').length === 0) performance.mark('authdesk:codes-received');
+    timedUpdate('codes', () => setState((previous) => {
       const codes = new Map(replace ? [] : previous.codes);
       const failures = new Map(replace ? [] : previous.failures);
       for (const code of result.codes) {
@@ -42,7 +44,7 @@ export function useCodes(ids: readonly string[], enabled: boolean): CodesState &
       for (const failure of result.failed) failures.set(failure.accountId, failure.error.message);
       // Main's `now` was taken somewhere between started and received: assume the middle.
       return { codes, failures, skew: result.now - (started + received) / 2 };
-    });
+    }));
   }, []);
 
   // Fetch missing ids when the visible set changes; refetch all when `generation` bumps.

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { timedUpdate } from './perf.js';
 
 /**
  * The current time (ms), re-rendering on each whole second. Aligned to the second boundary so the
@@ -13,7 +14,7 @@ export function useNowSeconds(enabled = true, offsetMs = 0): number {
     const schedule = () => {
       const delay = 1000 - (((Date.now() + offsetMs) % 1000) + 1000) % 1000 + 5;
       timer = window.setTimeout(() => {
-        if (document.visibilityState !== 'hidden') setNow(Date.now());
+        if (document.visibilityState !== 'hidden') timedUpdate('tick', () => setNow(Date.now()));
         schedule();
       }, delay);
     };
