@@ -33,7 +33,7 @@ import type { EventName, EventPayload } from '../../electron/ipc/contract.js';
 import { eventChannel } from '../../electron/ipc/contract.js';
 import type { IpcResult } from '../../electron/ipc/channel.js';
 import { appOriginCheck } from '../../electron/main/handlers/dispatch.js';
-import { createAppServices, type AppServices } from '../../electron/main/handlers/index.js';
+import { createAppServices, type AppServices, type HandlerDeps, type ScanDeps } from '../../electron/main/handlers/index.js';
 import type { ClipboardPort } from '../../electron/main/handlers/clipboard-guard.js';
 import { watchVault } from '../../electron/main/handlers/vault-watch.js';
 
@@ -196,6 +196,12 @@ export interface StartOptions {
   /** Share one Chromium between apps of a test file (it is not closed by close()). */
   readonly browser?: Browser;
   readonly timers?: Timers;
+  /** Scanning's OS side (screen capture, open dialog, clipboard image) as main's scan-wiring provides it. */
+  readonly scan?: ScanDeps;
+  /** Clock service options (a measurement, timers, the HTTPS fallback URL). */
+  readonly time?: HandlerDeps['time'];
+  /** AWS options (an IAM port factory, sleep). */
+  readonly aws?: HandlerDeps['aws'];
   /** Default: the OS keychain (needs scripts/with-keyring.sh). The UI bench passes a memory store. */
   readonly secretStore?: SecretStore;
   /** Runs after the vault is open and before the page loads (seed accounts, settings...). */
@@ -261,6 +267,9 @@ export async function startApp(options: StartOptions = {}): Promise<AppHarness> 
     clipboard,
     appInfo: { version: '0.0.0-e2e', platform: 'linux' },
     ...(options.timers ? { timers: options.timers } : {}),
+    ...(options.scan ? { scan: options.scan } : {}),
+    ...(options.time ? { time: options.time } : {}),
+    ...(options.aws ? { aws: options.aws } : {}),
     events: { emit: (name, payload) => emitToPage(name, payload) },
     onInternalError: (channel, error) => console.error(`[e2e main] ${channel}`, error),
   });
