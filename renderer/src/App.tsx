@@ -197,6 +197,32 @@ export function App() {
     if (query) setQuery('');
   }, [query]);
 
+  // Back from a sheet: focus returns to the list (or the search field when the list is empty).
+  const previousView = useRef(view.kind);
+  useEffect(() => {
+    if (view.kind === 'list' && previousView.current !== 'list') {
+      window.requestAnimationFrame(() => {
+        const list = listRef.current?.querySelector<HTMLElement>('.list');
+        if (list) list.focus();
+        else listRef.current?.querySelector<HTMLElement>('.empty .button--primary')?.focus();
+      });
+    }
+    previousView.current = view.kind;
+  }, [view.kind]);
+
+  // Esc closes the Add and Settings sheets (dialogs handle their own Esc).
+  useEffect(() => {
+    if (view.kind === 'list') return;
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key !== 'Escape' || event.defaultPrevented || modal) return;
+      if ((event.target as HTMLElement).closest('dialog')) return;
+      event.preventDefault();
+      setView({ kind: 'list' });
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [view.kind, modal]);
+
   // Type anywhere (outside fields and dialogs) to search.
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {

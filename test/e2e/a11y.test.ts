@@ -64,6 +64,11 @@ describe('accessibility (e2e)', () => {
       // The decorative parts are hidden from screen readers.
       expect(await page.locator('.row .code').first().getAttribute('aria-hidden')).toBe('true');
       expect(await page.locator('.issuer-icon').first().getAttribute('aria-hidden')).toBe('true');
+      // Esc closes a sheet and focus comes back to the list.
+      await page.getByRole('button', { name: 'Settings' }).click();
+      await page.getByRole('heading', { name: 'Settings' }).waitFor();
+      await page.keyboard.press('Escape');
+      await expect.poll(() => page.evaluate('document.activeElement?.getAttribute("aria-label")')).toBe('Accounts');
       // Every button has a name.
       const unnamed = await page.evaluate('[...document.querySelectorAll("button")].filter((b) => !(b.getAttribute("aria-label") || b.textContent.trim())).length');
       expect(unnamed).toBe(0);

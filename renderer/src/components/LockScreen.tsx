@@ -8,7 +8,7 @@ const REASONS: Record<string, string> = {
   'screen-lock': 'Locked because the screen was locked.',
   suspend: 'Locked when the computer went to sleep.',
   startup: 'Enter your passphrase to see your codes.',
-  user: 'Locked.',
+  user: 'You locked Authdesk. Enter your passphrase to see your codes.',
 };
 
 export function LockScreen({ status }: { status: LockStatus }) {
