@@ -16,7 +16,7 @@ export interface Brand {
 }
 
 export const BRANDS: Readonly<Record<string, Brand>> = {
-  aws: { title: 'Amazon Web Services', bg: '#232F3E', fg: '#ffffff', match: ['aws', 'amazon web services', 'amazon'] },
+  aws: { title: 'Amazon Web Services', bg: '#232F3E', fg: '#ffffff', match: ['aws', 'amazon web services'] },
   microsoft: { title: 'Microsoft', bg: '#ffffff', fg: '#1a1a1a', match: ['microsoft', 'azure', 'outlook', 'office 365', 'microsoft 365', 'xbox'] },
   slack: { title: 'Slack', bg: '#4A154B', fg: '#ffffff', match: ['slack'] },
   "github": { title: "GitHub", bg: "#181717", fg: "#ffffff", match: ["github"], path: "M12 .297c-6.63 0-12 5.373-12 12 0 5.303 3.438 9.8 8.205 11.385.6.113.82-.258.82-.577 0-.285-.01-1.04-.015-2.04-3.338.724-4.042-1.61-4.042-1.61C4.422 18.07 3.633 17.7 3.633 17.7c-1.087-.744.084-.729.084-.729 1.205.084 1.838 1.236 1.838 1.236 1.07 1.835 2.809 1.305 3.495.998.108-.776.417-1.305.76-1.605-2.665-.3-5.466-1.332-5.466-5.93 0-1.31.465-2.38 1.235-3.22-.135-.303-.54-1.523.105-3.176 0 0 1.005-.322 3.3 1.23.96-.267 1.98-.399 3-.405 1.02.006 2.04.138 3 .405 2.28-1.552 3.285-1.23 3.285-1.23.645 1.653.24 2.873.12 3.176.765.84 1.23 1.91 1.23 3.22 0 4.61-2.805 5.625-5.475 5.92.42.36.81 1.096.81 2.22 0 1.606-.015 2.896-.015 3.286 0 .315.21.69.825.57C20.565 22.092 24 17.592 24 12.297c0-6.627-5.373-12-12-12" },
@@ -60,13 +60,17 @@ const index: Array<[string, string]> = Object.entries(BRANDS).flatMap(([key, bra
 // Longest names first, so "amazon web services" wins over "amazon".
 index.sort((a, b) => b[0].length - a[0].length);
 
-/** The brand for an issuer (or, failing that, a label such as "me@gmail.com"). */
+/** The brand for an issuer (or, without one, a label such as "me@gmail.com"). */
 export function brandFor(issuer: string, label = ''): string | undefined {
-  for (const text of [issuer, label.split('@')[1]?.split('.')[0] ?? '']) {
+  // The label's mail domain counts only when there is no issuer ("Acme" with an Outlook address is Acme).
+  for (const text of issuer.trim() ? [issuer] : [label.split('@')[1]?.split('.')[0] ?? '']) {
     const name = normalise(text);
     if (name === '') continue;
     const padded = ` ${name} `;
-    for (const [match, key] of index) if (padded.includes(` ${match} `)) return key;
+    for (const [match, key] of index) {
+      // Very short names ("x", "npm") must be the whole issuer: "Company X" is not X.
+      if (match.length <= 3 ? name === match : padded.includes(` ${match} `)) return key;
+    }
   }
   return undefined;
 }
