@@ -56,7 +56,11 @@ export function useCodes(ids: readonly string[], enabled: boolean): CodesState &
       const code = current.codes.get(id);
       return code === undefined || code.validUntil <= now;
     });
-    void fetchCodes(missing, false);
+    if (missing.length === 0) return;
+    // While scrolling, the visible set changes every frame: ask once it settles (first load: at once).
+    const wait = current.codes.size === 0 ? 0 : 60;
+    const timer = window.setTimeout(() => void fetchCodes(missing, false), wait);
+    return () => window.clearTimeout(timer);
   }, [key, enabled, generation, fetchCodes]);
 
   // Schedule a refresh at the earliest expiry among the shown codes.
