@@ -42,13 +42,16 @@ Files are created with mode 0600. An existing file is never replaced unless --fo
     if (out === '-' && format === 'google-qr') throw new UsageError('--out - is for text formats; google-qr writes PNG files.');
     if (values['passphrase-file'] !== undefined && format !== 'authdesk') throw new UsageError('--passphrase-file is only for --format authdesk.');
     const force = values.force === true;
+    // One bulk keychain read for the seeds (node/backup/export.ts readSeeds), not one per account.
+    const { KeyringSecretStore } = await import('../../node/keychain.js');
+    const source = { secrets: new KeyringSecretStore() };
     const { writeSecretFile } = await import('../../node/backup/files.js');
     const exporter = await import('../../node/backup/export.js');
 
     if (format === 'authdesk') {
       const passphrase = await newPassphrase(ctx, values['passphrase-file']);
       const vault = await openVault();
-      const { text, count } = await exporter.exportEncrypted(vault, passphrase);
+      const { text, count } = await exporter.exportEncrypted(vault, passphrase, source);
       if (out === '-') ctx.stdout.write(text);
       else await writeSecretFile(out, text, { force });
       report(ctx, values.json === true, { format, accounts: count, files: out === '-' ? [] : [out] }, `Wrote an encrypted backup of ${count} account${count === 1 ? '' : 's'} to ${out === '-' ? 'standard output' : out}. Keep the passphrase safe: without it the backup cannot be opened.`);
@@ -57,7 +60,7 @@ Files are created with mode 0600. An existing file is never replaced unless --fo
 
     const vault = await openVault();
     if (format === 'otpauth') {
-      const { text, count } = await exporter.exportOtpauthList(vault);
+      const { text, count } = await exporter.exportOtpauthList(vault, undefined, source);
       ctx.stderr.write(`${PLAIN_EXPORT_WARNING}\n`);
       if (out === '-') ctx.stdout.write(text);
       else await writeSecretFile(out, text, { force });
@@ -65,7 +68,7 @@ Files are created with mode 0600. An existing file is never replaced unless --fo
       return EXIT.OK;
     }
 
-    const { pngs, count } = await exporter.exportGoogleQr(vault);
+    const { pngs, count } = await exporter.exportGoogleQr(vault, undefined, source);
     const files = googleQrFiles(out, pngs.length);
     if (!force) {
       const existing = files.filter((f) => existsSync(f));

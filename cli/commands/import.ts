@@ -60,7 +60,8 @@ asked at the terminal.`,
     };
     const parsed = await readImports(files, { ...(format ? { format } : {}), passphrase });
     const vault = await openVault();
-    const plan = await planVaultImport(vault, parsed);
+    const { KeyringSecretStore } = await import('../../node/keychain.js');
+    const plan = await planVaultImport(vault, parsed, { secrets: new KeyringSecretStore() });
 
     const json = values.json === true;
     if (!json) {

@@ -152,7 +152,7 @@ async function runAutoBackup(vault: VaultApi, options: AutoBackupOptions, forced
       if (forced) throw new BackupError('BACKUP_NO_PASSPHRASE', 'Set a backup passphrase first (Settings -> Backup).');
       return { status: 'no-passphrase' };
     }
-    const accounts: PortableAccount[] = await collectAccounts(vault);
+    const accounts: PortableAccount[] = await collectAccounts(vault, undefined, { secrets: await storeOf(options) });
     const contentDigest = digest(JSON.stringify(accounts));
     if (!forced && lastContent.get(vault.vaultId) === contentDigest) return { status: 'unchanged' };
     const passphraseDigest = digest(passphrase);

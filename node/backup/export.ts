@@ -9,28 +9,69 @@ import { formatOtpauthList, googleMigrationUris } from '../../core/backup/export
 import { BackupError } from '../../core/errors.js';
 import { formatOtpauthUri } from '../../core/otpauth/uri.js';
 import type { VaultApi } from '../../core/vault/api.js';
+import { keychainAccountName, type Account } from '../../core/vault/model.js';
+import type { SecretStore } from '../../core/vault/ports.js';
+import { normalizeBase32Secret } from '../../core/otp/base32.js';
 import { checkNewPassphrase, encryptBackup, type EncryptOptions } from './crypto.js';
 
-/** Every account with its seed, in display order. `ids` limits the export to some accounts. */
-export async function collectAccounts(vault: VaultApi, ids?: readonly string[]): Promise<PortableAccount[]> {
-  const accounts = [...(await vault.list())].sort((a, b) => a.order - b.order);
-  const wanted = ids ? new Set(ids) : null;
-  const out: PortableAccount[] = [];
-  for (const account of accounts) {
-    if (wanted && !wanted.has(account.id)) continue;
-    out.push(toPortable(account, await vault.revealSecret(account.id)));
+/**
+ * How seeds are read for exports and duplicate checks. `VaultApi.revealSecret` re-reads vault.json
+ * on every call (correct for one account; quadratic for a whole vault: 10,000 accounts took 327 s).
+ * Preferred, in order: the vault's own bulk read if it has one (`revealSecrets`, requested from the
+ * vault engineer); else one `list()` of the SecretStore the vault was opened with (one keychain
+ * call, as DESIGN.md section 7 advises for bulk reads); else one revealSecret per account.
+ */
+export interface SeedSource {
+  /** The SecretStore the vault was opened with (the CLI and app pass the keychain store). */
+  readonly secrets?: SecretStore;
+}
+
+type BulkVault = VaultApi & { revealSecrets?: (ids: readonly string[]) => Promise<ReadonlyMap<string, string>> };
+
+export async function readSeeds(vault: VaultApi, accounts: readonly Account[], source: SeedSource = {}): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  if (accounts.length === 0) return out;
+  const bulk = (vault as BulkVault).revealSecrets;
+  if (typeof bulk === 'function') {
+    const found = await bulk.call(vault, accounts.map((a) => a.id));
+    for (const a of accounts) {
+      const secret = found.get(a.id);
+      if (secret !== undefined) out.set(a.id, secret);
+    }
+  } else if (source.secrets && accounts.length > 8) {
+    const byName = new Map((await source.secrets.list()).map((i) => [i.accountName, i.secret]));
+    for (const a of accounts) {
+      const secret = byName.get(keychainAccountName(vault.vaultId, a.id));
+      // Validated as the vault would (a damaged item fails loudly below, via revealSecret).
+      if (secret !== undefined) {
+        try {
+          out.set(a.id, normalizeBase32Secret(secret));
+        } catch {
+          /* left for revealSecret to report */
+        }
+      }
+    }
   }
+  for (const a of accounts) if (!out.has(a.id)) out.set(a.id, await vault.revealSecret(a.id));
   return out;
 }
 
-export async function exportEncrypted(vault: VaultApi, passphrase: string, options: EncryptOptions = {}): Promise<{ text: string; count: number }> {
+/** Every account with its seed, in display order. `ids` limits the export to some accounts. */
+export async function collectAccounts(vault: VaultApi, ids?: readonly string[], source: SeedSource = {}): Promise<PortableAccount[]> {
+  const wanted = ids ? new Set(ids) : null;
+  const accounts = [...(await vault.list())].sort((a, b) => a.order - b.order).filter((a) => !wanted || wanted.has(a.id));
+  const seeds = await readSeeds(vault, accounts, source);
+  return accounts.map((a) => toPortable(a, seeds.get(a.id) ?? ''));
+}
+
+export async function exportEncrypted(vault: VaultApi, passphrase: string, options: EncryptOptions & SeedSource = {}): Promise<{ text: string; count: number }> {
   if (options.key === undefined) checkNewPassphrase(passphrase);
-  const accounts = await collectAccounts(vault);
+  const accounts = await collectAccounts(vault, undefined, options);
   return { text: await encryptBackup(accounts, passphrase, options), count: accounts.length };
 }
 
-export async function exportOtpauthList(vault: VaultApi, ids?: readonly string[]): Promise<{ text: string; count: number }> {
-  const accounts = await collectAccounts(vault, ids);
+export async function exportOtpauthList(vault: VaultApi, ids?: readonly string[], source: SeedSource = {}): Promise<{ text: string; count: number }> {
+  const accounts = await collectAccounts(vault, ids, source);
   if (accounts.length === 0) throw new BackupError('EXPORT_EMPTY', 'There are no accounts to export.');
   return { text: formatOtpauthList(accounts), count: accounts.length };
 }
@@ -50,8 +91,8 @@ export interface GoogleQrExport {
   readonly count: number;
 }
 
-export async function exportGoogleQr(vault: VaultApi, ids?: readonly string[]): Promise<GoogleQrExport> {
-  const accounts = await collectAccounts(vault, ids);
+export async function exportGoogleQr(vault: VaultApi, ids?: readonly string[], source: SeedSource = {}): Promise<GoogleQrExport> {
+  const accounts = await collectAccounts(vault, ids, source);
   // batch_id: a random int32 tells the batches of one export apart (a name hash would repeat).
   const uris = googleMigrationUris(accounts, randomInt(1, 2 ** 31 - 1));
   const pngs: Buffer[] = [];

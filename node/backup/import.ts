@@ -14,6 +14,7 @@ import { FORMAT_NAMES, type ImportFormat, type ParsedImport } from '../../core/b
 import type { Account } from '../../core/vault/model.js';
 import type { VaultApi } from '../../core/vault/api.js';
 import { decryptBackupEnvelope } from './crypto.js';
+import { readSeeds, type SeedSource } from './export.js';
 import { decryptAegis, decryptTwofas } from './third-party.js';
 
 /** Reads the QR payloads of an image file (the QR engineer's loader); injected to keep image code out of plain imports. */
@@ -110,12 +111,11 @@ export async function readImports(files: readonly Uint8Array[], options: ReadImp
  * Compare with the vault. Only vault accounts whose issuer and label equal an incoming account's
  * can be duplicates, so only their seeds are read from the keychain (a few reads, not thousands).
  */
-export async function planVaultImport(vault: VaultApi, parsed: ParsedImport): Promise<ImportPlan> {
+export async function planVaultImport(vault: VaultApi, parsed: ParsedImport, source: SeedSource = {}): Promise<ImportPlan> {
   const names = namesToCheck(parsed);
   const candidates: Account[] = (await vault.list()).filter((a) => names.has(nameKey(a)));
-  const existing = [];
-  for (const account of candidates) existing.push({ issuer: account.issuer, label: account.label, secret: await vault.revealSecret(account.id) });
-  return planImport(parsed, existing);
+  const seeds = await readSeeds(vault, candidates, source);
+  return planImport(parsed, candidates.map((a) => ({ issuer: a.issuer, label: a.label, secret: seeds.get(a.id) ?? '' })));
 }
 
 export interface ApplyImportOptions {
