@@ -14,6 +14,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { loadavg, cpus } from 'node:os';
 import type { NewAccount } from '../core/vault/api.js';
 import type { SecretStore } from '../core/vault/ports.js';
 import { buildRenderer, startApp } from '../test/e2e/harness.js';
@@ -24,10 +25,11 @@ const TARGETS = { firstRenderMs: 400, perSecondScriptMs: 8, heapMb: 40, bundleKb
 function verdict(ok: boolean): string {
   return ok ? 'PASS' : 'MISS';
 }
-function median(values: number[]): number {
+function quantile(values: number[], q: number): number {
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))] ?? NaN;
 }
+const median = (values: number[]) => quantile(values, 0.5);
 
 // ---- bundle
 const dist = await buildRenderer();
@@ -133,11 +135,12 @@ try {
 
   const firstRender = median(renders);
   const maxSecond = Math.max(...perSecond);
+  console.log(`machine: ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} (timings are wall-clock: a busy machine inflates them)`);
   console.log(`accounts in the vault: ${ACCOUNTS}; rows in the DOM (virtualised): ${rows}`);
   console.log(`first render of the list (nav start -> rows committed), median of 5: ${firstRender.toFixed(0)} ms (runs: ${renders.map((r) => r.toFixed(0)).join(', ')})`);
   console.log(`  first codes received (nav start -> codes from main), median: ${median(codeTimes).toFixed(0)} ms`);
   console.log(`  target < ${TARGETS.firstRenderMs} ms: ${verdict(firstRender < TARGETS.firstRenderMs)}`);
-  console.log(`per-second update, render+commit measured in the page (flushSync), over 31 s: ${ticks.length} ticks median ${median(ticks).toFixed(2)} ms max ${Math.max(...ticks).toFixed(2)} ms; ${refreshes.length} code refreshes (period boundary) max ${Math.max(...refreshes).toFixed(2)} ms`);
+  console.log(`per-second update, render+commit measured in the page (flushSync), over 31 s: ${ticks.length} ticks median ${median(ticks).toFixed(2)} ms p95 ${quantile(ticks, 0.95).toFixed(2)} ms max ${Math.max(...ticks).toFixed(2)} ms; ${refreshes.length} code refreshes (period boundary) max ${Math.max(...refreshes).toFixed(2)} ms`);
   console.log(`  cross-check, V8 CPU profile, all page JS per second: median ${median(perSecond).toFixed(2)} ms, max ${maxSecond.toFixed(2)} ms (sampled wall time: inflated when the machine is busy)`);
   console.log(`  browser's own work ("(program)": style, layout, paint) per second: median ${median(browserPerSecond).toFixed(1)} ms; IPC calls so far: ${ipcDuring}`);
   console.log(`  target < ${TARGETS.perSecondScriptMs} ms (worst tick or refresh): ${verdict(worstUpdate < TARGETS.perSecondScriptMs)}`);

@@ -193,7 +193,7 @@ describe('Authdesk renderer (e2e, real handlers and keychain)', () => {
     await page.keyboard.press('End');
     await expect.poll(() => page.getByRole('option', { selected: true }).getAttribute('aria-label')).toMatch(/^GitHub/);
     await page.keyboard.press('ArrowUp');
-    await expect.poll(() => page.getByRole('option', { selected: true }).getAttribute('aria-label')).toMatch(/^Amazon Web Services, alice@123456789012\. Code [\d ,]+\. \d+ seconds left\./);
+    await expect.poll(() => page.getByRole('option', { selected: true }).getAttribute('aria-label')).toMatch(/^Amazon Web Services, alice@123456789012\. Code [\d ,]+\. Press Enter to copy\./);
   });
 
   it('reorders by drag and by keyboard, persisted in the vault', async () => {

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useLayoutEffect, useRef, useState, type DragEvent, type KeyboardEvent } from 'react';
 import type { Account, CodeView } from '../types.js';
 import { AccountRow } from './AccountRow.js';
-import { useNowSeconds } from '../hooks/useNow.js';
+import { useClockTicker } from '../hooks/useNow.js';
 
 /** Fixed row height: the list is virtualised (only rows on screen exist in the DOM). */
 export const ROW_HEIGHT = 68;
@@ -36,8 +36,9 @@ export interface ListProps {
 export function AccountList(props: ListProps) {
   const { accounts, selectedId } = props;
   const scroller = useRef<HTMLDivElement>(null);
-  // The once-a-second tick lives here, so only the list (and its on-screen rows) re-render each second.
-  const now = useNowSeconds(props.ticking, Math.round(props.skew)) + props.skew;
+  // The once-a-second clock: rows subscribe to it (hooks/useNow.ts), so a tick re-renders only the
+  // parts of the visible rows that show the time.
+  useClockTicker(props.ticking, props.skew);
   const [viewport, setViewport] = useState({ top: 0, height: 600 });
   const [drag, setDrag] = useState<{ id: string; overId?: string; edge?: 'before' | 'after' }>();
 
@@ -181,7 +182,6 @@ export function AccountList(props: ListProps) {
             code={props.codes.get(account.id)}
             hotpCode={props.hotpCodes.get(account.id)}
             failure={props.failures.get(account.id)}
-            now={now}
             selected={account.id === selectedId}
             copied={account.id === props.copiedId}
             dropEdge={drag?.overId === account.id && drag.id !== account.id ? drag.edge : undefined}

@@ -4,6 +4,7 @@ import { groupCode, spokenCode } from '../format.js';
 import type { Account, CodeView } from '../types.js';
 import { CountdownRing } from './CountdownRing.js';
 import { MoreIcon, RefreshIcon, CheckIcon } from './Icons.js';
+import { useNow, useNowSelector } from '../hooks/useNow.js';
 
 /** Seconds before the end of a period when the next code is shown. */
 export const NEXT_CODE_SECONDS = 7;
@@ -15,8 +16,6 @@ export interface RowProps {
   /** HOTP: the last code generated this session. */
   readonly hotpCode: string | undefined;
   readonly failure: string | undefined;
-  /** Corrected now (ms), whole seconds. */
-  readonly now: number;
   readonly selected: boolean;
   readonly copied: boolean;
   readonly dropEdge: 'before' | 'after' | undefined;
@@ -31,29 +30,65 @@ export interface RowProps {
   onDragEnd(): void;
 }
 
-function rollOver(code: CodeView | undefined, now: number): CodeView | undefined {
-  if (code === undefined || now < code.validUntil || code.next === undefined || now >= code.validUntil + code.period * 1000) return code;
+/**
+ * At a period boundary, the code we already have as `next` becomes the current one until main's
+ * fresh answer arrives (no flash of placeholders, no waiting on IPC when the code changes).
+ */
+function rollOver(code: CodeView | undefined, rolled: boolean): CodeView | undefined {
+  if (code === undefined || !rolled || code.next === undefined) return code;
   const { next, ...rest } = code;
   return { ...rest, code: next, validFrom: code.validUntil, validUntil: code.validUntil + code.period * 1000 };
 }
 
-export const AccountRow = memo(function AccountRow(props: RowProps) {
-  const { account, now, hotpCode } = props;
-  // At a period boundary, show the code we already have as `next` until main's fresh answer arrives
-  // (no flash of placeholders, no waiting on IPC at the moment the code changes).
-  const code = rollOver(props.code, now);
-  const title = account.issuer || account.label;
-  const subtitle = account.issuer ? account.label : '';
-  const isTotp = account.type === 'totp';
+/** 0: before validUntil; 1: in the next period (show `next`); 2: later (stale, wait for main). */
+function phaseOf(code: CodeView | undefined, now: number): number {
+  if (code === undefined || now < code.validUntil) return 0;
+  return now < code.validUntil + code.period * 1000 ? 1 : 2;
+}
+
+/** The part of a TOTP row that changes every second: the ring, the seconds, the next code. */
+const LiveTotp = memo(function LiveTotp({ code, copied, describedBy }: { code: CodeView | undefined; copied: boolean; describedBy: string }) {
+  const now = useNow();
   const valid = code !== undefined && now < code.validUntil && now >= code.validFrom - 1000;
   const secondsLeft = valid ? Math.max(1, Math.ceil((code.validUntil - now) / 1000)) : 0;
+  const urgent = valid && secondsLeft <= 5;
   const showNext = valid && code.next !== undefined && secondsLeft <= NEXT_CODE_SECONDS;
-  const shown = isTotp ? (valid ? code.code : undefined) : hotpCode;
+  return (
+    <>
+      <div className="row__code-area">
+        <span className={`code${valid ? '' : ' code--placeholder'}${urgent ? ' code--urgent' : ''}`} aria-hidden="true">
+          {valid ? groupCode(code.code) : '••• •••'}
+        </span>
+        {showNext && code.next ? (
+          <span className="row__next" aria-hidden="true">next {groupCode(code.next)}</span>
+        ) : copied ? (
+          <span className="row__copied" aria-hidden="true"><CheckIcon /> Copied</span>
+        ) : null}
+      </div>
+      <span className="row__timer" aria-hidden="true">
+        {valid ? <CountdownRing key={code.validFrom} secondsLeft={secondsLeft} period={code.period} urgent={urgent} /> : <span className="ring ring--empty" />}
+        <span className="row__seconds">{valid ? secondsLeft : ''}</span>
+      </span>
+      <span id={describedBy} className="visually-hidden">{valid ? `${secondsLeft} seconds left.` : ''}</span>
+    </>
+  );
+});
+
+export const AccountRow = memo(function AccountRow(props: RowProps) {
+  const { account, hotpCode } = props;
+  const isTotp = account.type === 'totp';
+  // Re-renders the whole row only when the phase flips (about once a period), not every second.
+  const phase = useNowSelector((now) => (isTotp ? phaseOf(props.code, now) : 0));
+  const code = phase === 2 ? undefined : rollOver(props.code, phase === 1);
+  const title = account.issuer || account.label;
+  const subtitle = account.issuer ? account.label : '';
+  const shown = isTotp ? code?.code : hotpCode;
+  const describedBy = `account-${account.id}-time`;
 
   let spoken: string;
   if (props.failure) spoken = `${title}${subtitle ? `, ${subtitle}` : ''}. ${props.failure}`;
   else if (shown === undefined) spoken = `${title}${subtitle ? `, ${subtitle}` : ''}. ${isTotp ? 'Loading code.' : 'Counter-based: press N for the next code.'}`;
-  else spoken = `${title}${subtitle ? `, ${subtitle}` : ''}. Code ${spokenCode(shown)}.${isTotp ? ` ${secondsLeft} seconds left.` : ''} Press Enter to copy.`;
+  else spoken = `${title}${subtitle ? `, ${subtitle}` : ''}. Code ${spokenCode(shown)}. Press Enter to copy.`;
 
   return (
     <div
@@ -61,6 +96,7 @@ export const AccountRow = memo(function AccountRow(props: RowProps) {
       role="option"
       aria-selected={props.selected}
       aria-label={spoken}
+      aria-describedby={isTotp && !props.failure ? describedBy : undefined}
       className={`row${props.selected ? ' row--selected' : ''}${props.copied ? ' row--copied' : ''}${props.dropEdge ? ` row--drop-${props.dropEdge}` : ''}${props.failure ? ' row--failed' : ''}`}
       style={{ transform: `translateY(${props.top}px)` }}
       data-account-id={account.id}
@@ -84,42 +120,34 @@ export const AccountRow = memo(function AccountRow(props: RowProps) {
         <span className="row__issuer">{title}</span>
         {subtitle ? <span className="row__label">{subtitle}</span> : null}
       </div>
-      <div className="row__code-area">
-        {props.failure ? (
-          <span className="row__failure">{props.failure}</span>
-        ) : (
-          <>
-            <span className={`code${shown === undefined ? ' code--placeholder' : ''}${isTotp && valid && secondsLeft <= 5 ? ' code--urgent' : ''}`} aria-hidden="true">
-              {shown === undefined ? (isTotp ? '••• •••' : '––– –––') : groupCode(shown)}
-            </span>
-            {showNext && code?.next ? (
-              <span className="row__next" aria-hidden="true">next {groupCode(code.next)}</span>
-            ) : props.copied ? (
-              <span className="row__copied" aria-hidden="true"><CheckIcon /> Copied</span>
-            ) : null}
-          </>
-        )}
-      </div>
-      {isTotp ? (
-        <span className="row__timer" aria-hidden="true">
-          {valid ? <CountdownRing key={code.validFrom} secondsLeft={secondsLeft} period={code.period} urgent={secondsLeft <= 5} /> : <span className="ring ring--empty" />}
-          <span className="row__seconds">{valid ? secondsLeft : ''}</span>
-        </span>
+      {props.failure ? (
+        <>
+          <div className="row__code-area"><span className="row__failure">{props.failure}</span></div>
+          {isTotp ? <span className="row__timer" aria-hidden="true"><span className="ring ring--empty" /></span> : <span />}
+        </>
+      ) : isTotp ? (
+        <LiveTotp code={code} copied={props.copied} describedBy={describedBy} />
       ) : (
-        <button
-          type="button"
-          className="icon-button row__hotp"
-          tabIndex={-1}
-          aria-label={`Next code for ${title}`}
-          title="Next code (N)"
-          onClick={(event) => {
-            event.stopPropagation();
-            props.onSelect(account.id);
-            props.onNextHotp(account.id);
-          }}
-        >
-          <RefreshIcon />
-        </button>
+        <>
+          <div className="row__code-area">
+            <span className={`code${shown === undefined ? ' code--placeholder' : ''}`} aria-hidden="true">{shown === undefined ? '––– –––' : groupCode(shown)}</span>
+            {props.copied ? <span className="row__copied" aria-hidden="true"><CheckIcon /> Copied</span> : null}
+          </div>
+          <button
+            type="button"
+            className="icon-button row__hotp"
+            tabIndex={-1}
+            aria-label={`Next code for ${title}`}
+            title="Next code (N)"
+            onClick={(event) => {
+              event.stopPropagation();
+              props.onSelect(account.id);
+              props.onNextHotp(account.id);
+            }}
+          >
+            <RefreshIcon />
+          </button>
+        </>
       )}
       <button
         type="button"
