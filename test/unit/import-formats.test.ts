@@ -221,6 +221,10 @@ describe('detection, duplicates and all-or-nothing', () => {
     const error = await expectError(readImport(fixture('bitwarden.json'), { format: 'aegis' }), 'IMPORT_FORMAT_MISMATCH');
     expect(error.message).toMatch(/looks like a Bitwarden JSON export/);
     await expectError(readImport(Buffer.from('{"hello": "world"}')), 'IMPORT_UNRECOGNISED');
+    for (const name of ['aegis-plain.json', 'twofas-plain.2fas', 'bitwarden.json']) {
+      const text = fixture(name).toString();
+      await expectError(readImport(Buffer.from(text.slice(0, Math.floor(text.length * 0.6)))), 'IMPORT_TRUNCATED');
+    }
     await expectError(readImport(Buffer.from('just some text')), 'IMPORT_UNRECOGNISED');
     await expectError(readImport(Buffer.from([0xff, 0xfe, 0x00, 0x01])), 'BACKUP_NOT_TEXT');
     await expectError(readImport(Buffer.from('')), 'IMPORT_EMPTY');

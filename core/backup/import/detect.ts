@@ -57,8 +57,15 @@ export function readImportText(text: string, options: { format?: ImportFormat } 
   let format = options.format;
   if (format === undefined) {
     if (detected === null) {
-      const body = text.trim();
-      throw unrecognised(body.startsWith('{') || body.startsWith('[') ? 'it is JSON of an unknown shape, or broken JSON' : 'no known structure or otpauth links were found');
+      const body = text.replace(/^\uFEFF/, '').trim();
+      if (body.startsWith('{') || body.startsWith('[')) {
+        try {
+          JSON.parse(body);
+        } catch (cause) {
+          throw new BackupError('IMPORT_TRUNCATED', 'This file starts like a JSON backup or export but is not complete JSON: it is probably truncated or damaged. Export it again, or use another copy.', { cause });
+        }
+      }
+      throw unrecognised(body.startsWith('{') || body.startsWith('[') ? 'it is JSON of an unknown shape' : 'no known structure or otpauth links were found');
     }
     format = detected;
   }
