@@ -8,8 +8,14 @@ export function EmptyState({ onAdd }: { onAdd(methodId?: string): void }) {
     <section className="empty" aria-labelledby="empty-title">
       <svg className="empty__art" viewBox="0 0 120 96" aria-hidden="true">
         <rect x="14" y="10" width="92" height="64" rx="12" className="empty__screen" />
-        <rect x="28" y="26" width="28" height="28" rx="4" className="empty__qr" />
-        <path d="M32 30h6v6h-6zM46 30h6v6h-6zM32 44h6v6h-6zM42 40h4v4h-4zM46 46h6v4h-6z" className="empty__qr-dots" />
+        {/* A QR code: three finder squares and a few modules. */}
+        <g className="empty__qr-dots">
+          <path d="M27 25h11v11H27zM29.5 27.5v6h6v-6z" fillRule="evenodd" />
+          <path d="M46 25h11v11H46zM48.5 27.5v6h6v-6z" fillRule="evenodd" />
+          <path d="M27 44h11v11H27zM29.5 46.5v6h6v-6z" fillRule="evenodd" />
+          <rect x="31" y="29.5" width="3" height="2" /><rect x="50" y="29.5" width="3" height="2" /><rect x="31" y="48.5" width="3" height="2" />
+          <path d="M41 25h3v3h-3zM41 31h3v3h-3zM41 38h3v3h-3zM46 39h3v3h-3zM51 39h3v3h-3zM41 44h3v3h-3zM46 47h3v3h-3zM51 44h3v3h-3zM54 49h3v3h-3zM41 51h3v4h-3zM47 52h3v3h-3zM27 39h3v3h-3zM33 39h3v3h-3z" />
+        </g>
         <rect x="64" y="30" width="30" height="6" rx="3" className="empty__line" />
         <rect x="64" y="42" width="20" height="6" rx="3" className="empty__line empty__line--accent" />
         <path d="M48 86h24" className="empty__stand" />
