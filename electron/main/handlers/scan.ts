@@ -98,23 +98,45 @@ export function createScanHandlers(deps: ScanHandlerDeps): ScanService {
   async function outcome(texts: readonly string[], notFound: string): Promise<ScanOutcome> {
     if (texts.length === 0) throw new QrError('QR_NOT_FOUND', notFound);
     const existing = await deps.vault.list();
-    const known = new Set(existing.map((a) => `${a.issuer}\u0000${a.label}`));
+    const sameName = new Map<string, Account[]>();
+    for (const a of existing) {
+      const key = `${a.issuer}\u0000${a.label}`;
+      sameName.set(key, [...(sameName.get(key) ?? []), a]);
+    }
+    /**
+     * Already in Authdesk = same name AND same key. A new key under a known name is a new account:
+     * AWS gives the same "Amazon Web Services:user@account" to every device assigned to that user, so
+     * re-assigning an MFA device shows a known name with a new key; unticking it would leave the
+     * user with the old key and a console that refuses every code. Only same-name accounts are read
+     * from the keychain.
+     */
+    const isDuplicate = async (a: OtpauthData): Promise<boolean> => {
+      for (const e of sameName.get(`${a.issuer}\u0000${a.label}`) ?? []) {
+        try {
+          if (e.type === a.type && (await deps.vault.revealSecret(e.id)) === a.secret) return true;
+        } catch {
+          // Its key is missing or unreadable: adding the account again is the repair.
+        }
+      }
+      return false;
+    };
     const accounts: OtpauthData[] = [];
     const found: FoundAccount[] = [];
     const skipped: { issuer: string; label: string; reason: string }[] = [];
     const others: string[] = [];
     const invalid: ScanOutcome['invalid'][number][] = [];
     const batches = new Map<number, { size: number; seen: Set<number> }>();
-    const push = (a: OtpauthData, source: FoundAccount['source'], batch?: { index: number; size: number }) => {
+    const push = async (a: OtpauthData, source: FoundAccount['source'], batch?: { index: number; size: number }) => {
       const { secret, ...rest } = a;
-      found.push({ ...rest, secretBits: Math.floor((secret.length * 5) / 8) * 8, index: accounts.length, source, ...(batch ? { batch } : {}), duplicate: known.has(`${a.issuer}\u0000${a.label}`) });
+      const duplicate = await isDuplicate(a);
+      found.push({ ...rest, secretBits: Math.floor((secret.length * 5) / 8) * 8, index: accounts.length, source, ...(batch ? { batch } : {}), duplicate });
       accounts.push(a);
     };
     for (const text of texts) {
       const c = classifyPayload(text);
-      if (c.kind === 'otpauth') push(c.account, 'otpauth');
+      if (c.kind === 'otpauth') await push(c.account, 'otpauth');
       else if (c.kind === 'migration') {
-        for (const a of c.accounts) push(a, 'google-export', { index: c.batchIndex, size: c.batchSize });
+        for (const a of c.accounts) await push(a, 'google-export', { index: c.batchIndex, size: c.batchSize });
         skipped.push(...c.skipped.map(({ issuer, label, reason }) => ({ issuer, label, reason })));
         const b = batches.get(c.batchId) ?? { size: c.batchSize, seen: new Set<number>() };
         b.seen.add(c.batchIndex);
