@@ -30,7 +30,7 @@ import type { AppLock } from '../../../node/app-lock.js';
 import { backupNow, backupsDir, clearBackupPassphrase, forgetBackupKeys, hasBackupPassphrase, listAutoBackups, maybeAutoBackup, setBackupPassphrase, type AutoBackupResult } from '../../../node/backup/auto.js';
 import { accountQr, exportEncrypted, exportGoogleQr, exportOtpauthList } from '../../../node/backup/export.js';
 import { writeSecretFile } from '../../../node/backup/files.js';
-import { applyImport, planVaultImport, readImports } from '../../../node/backup/import.js';
+import { applyImport, planVaultImport, readImports, type ImagePayloadReader } from '../../../node/backup/import.js';
 import { IMPORT_TTL_MS, type BackupHandlers, type BackupStatus, type ExportFormatId, type ImportStep } from '../../ipc/channels/backup.js';
 
 export interface SaveDialogOptions {
@@ -63,6 +63,9 @@ export interface BackupServiceDeps {
   readonly secrets?: SecretStore;
   /** Absent (headless, tests without dialogs): importChoose/exportFile say they need the app. */
   readonly dialogs?: BackupDialogs;
+  /** QR images: main passes its worker's decoder (`(bytes) => scanImageBytes(bytes, { decode: qr.decode })`
+   *  mapped to texts) so a dropped image never decodes on the main thread; default: in-process. */
+  readonly readImage?: ImagePayloadReader;
   readonly emitProgress?: (progress: { done: number; total: number }) => void;
   readonly emitChanged?: (status: BackupStatus) => void;
   readonly emitAccountsChanged?: () => void;
@@ -152,7 +155,7 @@ export function createBackupService(deps: BackupServiceDeps): BackupService {
   async function step(id: string, p: PendingImport, passphrase?: string): Promise<ImportStep> {
     let parsed;
     try {
-      parsed = await readImports(p.files, passphrase === undefined ? {} : { passphrase });
+      parsed = await readImports(p.files, { ...(passphrase === undefined ? {} : { passphrase }), ...(deps.readImage ? { readImage: deps.readImage } : {}) });
     } catch (error) {
       const code = (error as { code?: string }).code;
       if (passphrase === undefined && code === 'IMPORT_PASSPHRASE_REQUIRED') {
