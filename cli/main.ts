@@ -14,6 +14,8 @@ const COMMANDS: Record<string, () => Promise<{ default: Command }>> = {
   scan: () => import('./commands/scan.js'),
   time: () => import('./commands/time.js'),
   aws: () => import('./commands/aws.js'),
+  export: () => import('./commands/export.js'),
+  import: () => import('./commands/import.js'),
 };
 
 const VERSION = '0.1.0';
