@@ -245,7 +245,9 @@ describe('Authdesk renderer (e2e, real handlers and keychain)', () => {
   });
 
   it('an account added by the CLI (another process on the same vault) appears without reload', async () => {
-    const other = await openVault({ dataDir: app.dataDir });
+    // Like `authdesk add`: a second process on the same vault (no keychain-wide reconciliation, which
+    // parallel test files deleting their own items could disturb).
+    const other = await openVault({ dataDir: app.dataDir, reconcile: 'skip' });
     await other.add({ type: 'totp', issuer: 'Dropbox', label: 'me@example.com', secret: KEY_B, algorithm: 'SHA1', digits: 6, period: 30 });
     await app.page.getByRole('option', { name: /Dropbox/ }).waitFor({ timeout: 5000 });
     expect(await rowCode(app.page, 'Dropbox')).toBe(oathtool(KEY_B, Math.floor(Date.now() / 1000)));

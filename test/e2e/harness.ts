@@ -250,7 +250,9 @@ export async function startApp(options: StartOptions = {}): Promise<AppHarness> 
   const [dist, preload] = await Promise.all([buildRenderer(), pagePreload()]);
   const ownDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'authdesk-e2e-'));
-  const vault = await openVault({ dataDir, ...(options.secretStore ? { secretStore: options.secretStore } : {}) });
+  // As main opens it: reconciliation in the background (a keychain-wide list must not hold up the
+  // window, and parallel test files deleting their items must not fail this one's start).
+  const vault = await openVault({ dataDir, reconcile: 'background', ...(options.secretStore ? { secretStore: options.secretStore } : {}) });
   const clipboard = recordingClipboard();
   const events: Array<{ name: string; payload: unknown }> = [];
   const deliverName = `__authdeskDeliver_${Math.random().toString(36).slice(2)}`;
