@@ -10,7 +10,7 @@ import { namesToCheck, nameKey, planImport, type ImportPlan } from '../../core/b
 import { FILE_LIMITS } from '../../core/backup/format.js';
 import { readImportText, type ImportStage } from '../../core/backup/import/detect.js';
 import { parseGooglePayloads } from '../../core/backup/import/google.js';
-import { FORMAT_NAMES, type ImportFormat, type ParsedImport } from '../../core/backup/import/types.js';
+import { FORMAT_NAMES, formatWithArticle, type ImportFormat, type ParsedImport } from '../../core/backup/import/types.js';
 import type { Account } from '../../core/vault/model.js';
 import type { VaultApi } from '../../core/vault/api.js';
 import { decryptBackupEnvelope } from './crypto.js';
@@ -65,7 +65,7 @@ export async function readImport(bytes: Uint8Array, options: ReadImportOptions =
   if (bytes.length === 0) throw new BackupError('IMPORT_EMPTY', 'The file is empty.');
   if (isImageBytes(bytes)) {
     if (options.format !== undefined && options.format !== 'google') {
-      throw new BackupError('IMPORT_FORMAT_MISMATCH', `This file is an image, not a ${FORMAT_NAMES[options.format]}. Images are read as Google Authenticator export QR codes.`);
+      throw new BackupError('IMPORT_FORMAT_MISMATCH', `This file is an image, not ${formatWithArticle(options.format)}. Images are read as Google Authenticator export QR codes.`);
     }
     return parseGooglePayloads(await imagePayloads(bytes, options));
   }

@@ -162,6 +162,32 @@ describe('authdesk export / import with the real keychain', () => {
     expect(await snapshot(await vaultAt(target))).toEqual(await snapshot(await vaultAt(google)));
   }, 60_000);
 
+  it('refusals leave the vault as it was: unsupported entries, no --yes off a terminal, wrong --format, overwrite', async () => {
+    const target = dir();
+    const unsupported = await run(cli.file, ['import', path.join(FIXTURES, 'twofas-plain.2fas'), '--yes'], { dataDir: target });
+    expect(unsupported.code).toBe(1);
+    expect(unsupported.stdout).toMatch(/! Steam: frank/);
+    expect(unsupported.stderr).toMatch(/Nothing was imported.*--skip-unsupported/);
+    const noYes = await run(cli.file, ['import', path.join(FIXTURES, 'otpauth.txt')], { dataDir: target });
+    expect(noYes.code).toBe(1);
+    expect(noYes.stderr).toMatch(/add --yes/);
+    const mismatch = await run(cli.file, ['import', path.join(FIXTURES, 'bitwarden.json'), '--format', 'aegis', '--yes'], { dataDir: target });
+    expect(mismatch.code).toBe(1);
+    expect(mismatch.stderr).toMatch(/not an Aegis vault; it looks like a Bitwarden JSON export/);
+    const usage = await run(cli.file, ['export', '--format', 'pdf', '--out', 'x'], { dataDir: target });
+    expect(usage.code).toBe(2);
+    expect(await (await vaultAt(target)).list()).toHaveLength(0);
+    const qrBase = path.join(work, 'again.png');
+    expect((await run(cli.file, ['export', '--format', 'google-qr', '--out', qrBase], { dataDir: source })).code).toBe(1); // 7-digit / 15 s accounts cannot travel
+    const list = path.join(work, 'exists.txt');
+    writeFileSync(list, 'keep me');
+    const refused = await run(cli.file, ['export', '--format', 'otpauth', '--out', list], { dataDir: source });
+    expect(refused.code).toBe(1);
+    expect(readFileSync(list, 'utf8')).toBe('keep me');
+    expect((await run(cli.file, ['export', '--format', 'otpauth', '--out', list, '--force'], { dataDir: source })).code).toBe(0);
+    expect(readFileSync(list, 'utf8')).toMatch(/^otpauth:\/\//);
+  }, 60_000);
+
   it('importing with a backup passphrase set writes an automatic backup the script can read', async () => {
     const vault = await vaultAt(source);
     const store = new KeyringSecretStore();

@@ -5,7 +5,7 @@ import { isBitwardenExport, parseBitwardenExport } from './bitwarden.js';
 import { parseGoogleExport } from './google.js';
 import { parseOtpauthList } from './otpauth-list.js';
 import { isTwofasBackup, readTwofasBackup } from './twofas.js';
-import { FORMAT_NAMES, IMPORT_FORMATS, type AegisEncrypted, type ImportFormat, type ParsedImport, type TwofasEncrypted } from './types.js';
+import { formatWithArticle, IMPORT_FORMATS, type AegisEncrypted, type ImportFormat, type ParsedImport, type TwofasEncrypted } from './types.js';
 
 /**
  * Recognise a file's format from its content and parse what needs no passphrase. Encrypted
@@ -76,10 +76,10 @@ export function readImportText(text: string, options: { format?: ImportFormat } 
       try {
         JSON.parse(body);
       } catch (cause) {
-        throw new BackupError('IMPORT_TRUNCATED', `This file is not complete JSON, so it cannot be a ${FORMAT_NAMES[format]}: it is probably truncated or damaged. Export it again.`, { cause });
+        throw new BackupError('IMPORT_TRUNCATED', `This file is not complete JSON, so it cannot be ${formatWithArticle(format)}: it is probably truncated or damaged. Export it again.`, { cause });
       }
     }
-    throw new BackupError('IMPORT_FORMAT_MISMATCH', `This file is not a ${FORMAT_NAMES[format]}${detected ? `; it looks like a ${FORMAT_NAMES[detected]}. Try --format ${detected}, or leave --format out` : ''}.`);
+    throw new BackupError('IMPORT_FORMAT_MISMATCH', `This file is not ${formatWithArticle(format)}${detected ? `; it looks like ${formatWithArticle(detected)}. Try --format ${detected}, or leave --format out` : ''}.`);
   }
   switch (format) {
     case 'authdesk':

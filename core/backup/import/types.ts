@@ -14,6 +14,12 @@ export const FORMAT_NAMES: Record<ImportFormat, string> = {
   otpauth: 'list of otpauth:// links',
 };
 
+/** "an Aegis vault", "a 2FAS backup": the format's name with its article, for sentences. */
+export function formatWithArticle(format: ImportFormat): string {
+  const name = FORMAT_NAMES[format];
+  return `${/^[AEIOU]/i.test(name) ? 'an' : 'a'} ${name}`;
+}
+
 /** An entry of a known kind that Authdesk cannot use (Steam, Yandex, mOTP...): listed, never silently dropped. */
 export interface UnsupportedEntry {
   /** "Issuer: label" (never a secret). */
