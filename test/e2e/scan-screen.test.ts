@@ -118,6 +118,9 @@ const secrets = {
 interface Frames {
   twoDisplays: [ScreenShot, ScreenShot];
   googleExport: ScreenShot;
+  /** The same export split into two QR codes (2 + 1 accounts), one per screen. */
+  exportBatches: [ScreenShot, ScreenShot];
+  damagedExport: ScreenShot;
   noQr: ScreenShot;
   hostileOnly: ScreenShot;
   hostileAndAws: ScreenShot;
@@ -148,10 +151,17 @@ async function buildFrames(browser: Browser): Promise<Frames> {
   ]);
   const [exportUri, ...more] = encodeMigrationUris(EXPORT_ACCOUNTS);
   if (exportUri === undefined || more.length > 0) throw new Error('expected one export QR');
-  const exportHtml = qrDataUrl('qrencode', exportUri, 5).then((qr) => `<!doctype html><html><body style="margin:0;font:16px sans-serif;background:#f8f9fa;display:grid;place-items:center;height:100vh">
+  const exportPage = async (uri: string, caption: string) => `<!doctype html><html><body style="margin:0;font:16px sans-serif;background:#f8f9fa;display:grid;place-items:center;height:100vh">
     <div style="background:#fff;padding:32px;border-radius:12px;box-shadow:0 1px 4px #0003;text-align:center">
     <h1 style="font-size:22px">Transfer accounts</h1><p>Scan this QR code with your new device</p>
-    <img width="300" height="300" src="${qr}"><p>1 of 1</p></div></body></html>`);
+    <img width="300" height="300" src="${await qrDataUrl('qrencode', uri, 5)}"><p>${caption}</p></div></body></html>`;
+  const exportHtml = exportPage(exportUri, '1 of 1');
+  const batchUris = encodeMigrationUris(EXPORT_ACCOUNTS, { maxAccountsPerBatch: 2 });
+  if (batchUris.length !== 2) throw new Error('expected two export QRs');
+  const exportBatches = Promise.all(batchUris.map((uri, i) => shoot(`export-batch-${i + 1}`, exportPage(uri, `${i + 1} of 2`), D1080, 'light')));
+  // Protobuf field 1 (an account) declaring 255 bytes and carrying 2: a truncated export.
+  const damaged = `otpauth-migration://offline?data=${encodeURIComponent(Buffer.from([0x0a, 0xff, 0x01, 0x0a, 0x00]).toString('base64'))}`;
+  const damagedExport = shoot('damaged-export', exportPage(damaged, '1 of 1'), D1080, 'light');
   const googleExport = shoot('google-export', exportHtml, D1080, 'light');
   const noQr = shoot('no-qr', consolePageHtml({ user: 'alice' }), D1080, 'light');
   const hostileQr = await qrDataUrl('qrcode-js', HOSTILE_URL);
@@ -169,7 +179,7 @@ async function buildFrames(browser: Browser): Promise<Frames> {
   try {
     await Promise.all(consoleShots);
     return {
-      twoDisplays: await twoDisplays, googleExport: await googleExport, noQr: await noQr, hostileOnly: await hostileOnly, hostileAndAws: await hostileAndAws,
+      twoDisplays: await twoDisplays, googleExport: await googleExport, exportBatches: (await exportBatches) as [ScreenShot, ScreenShot], damagedExport: await damagedExport, noQr: await noQr, hostileOnly: await hostileOnly, hostileAndAws: await hostileAndAws,
       jpegFile: await jpegFile, webpFile: await webpFile, clipboardPng: await clipboardPng,
     };
   } finally {
@@ -270,6 +280,9 @@ describe('Scan screen: the AWS console QR on every common display', () => {
     await expect.poll(() => results.getByRole('heading').textContent(), { timeout: 10_000 }).toBe('Found 1 account');
     timings.push(`${c.id}: click -> confirmation ${Date.now() - t} ms`);
     expect(captures - before).toBe(1);
+    // Focus moves to the results (a screen reader announces them; Tab goes on to the list).
+    expect(await page.evaluate('document.activeElement?.textContent')).toBe('Found 1 account');
+    expect(await page.getByRole('region', { name: 'Found 1 account' }).count()).toBe(1);
 
     // The confirmation: issuer, account name, parameters; the secret is not shown, the box is ticked.
     const item = results.locator('.scan-results__item');
@@ -408,6 +421,41 @@ describe('Scan screen: several codes, exports, and screens without one', () => {
     await hotp.getByRole('button', { name: 'Next code for Corp VPN' }).click();
     await expect.poll(async () => ((await hotp.locator('.code').textContent()) ?? '').replace(/\s/g, '')).toBe(oathHotp(EXPORT_ACCOUNTS[2]!.secret, 8));
     expect(app.pageErrors).toEqual([]);
+  });
+
+  it('a Google export in two QR codes: both on screen -> all accounts; one on screen -> its accounts and what is missing', async () => {
+    await reset();
+    const { page } = app;
+    os.screens = screensOf(frames.exportBatches[0]);
+    await openAddMethod(page, 'scan-screen');
+    const results = page.locator('.scan-results');
+    await expect.poll(() => results.getByRole('heading').textContent(), { timeout: 10_000 }).toBe('Google Authenticator export: 2 accounts');
+    expect(await results.locator('.scan-results__tag').allTextContents()).toEqual(['QR code 1 of 2', 'QR code 1 of 2']);
+    expect(await results.locator('.scan-results__note--warn').textContent()).toBe('This Google Authenticator export has 2 QR codes; this scan read 1. Add these, then scan the remaining 1.');
+    // Both QR codes (two screens): the whole export.
+    os.screens = screensOf(...frames.exportBatches);
+    await page.getByRole('button', { name: 'Scan again' }).click();
+    await expect.poll(() => results.getByRole('heading').textContent(), { timeout: 10_000 }).toBe('Google Authenticator export: 3 accounts');
+    expect(await results.locator('.scan-results__tag').allTextContents()).toEqual(['QR code 1 of 2', 'QR code 1 of 2', 'QR code 2 of 2']);
+    expect(await results.locator('.scan-results__note--warn').count()).toBe(0);
+    await page.getByRole('button', { name: 'Add 3 accounts' }).click();
+    await row(page, 'Corp VPN', 'erin').waitFor();
+    expect((await app.vault.list()).map((a) => a.label)).toEqual(['carol', 'dave@example.com', 'erin']);
+  });
+
+  it('a damaged Google export: says so and what to do; nothing can be added', async () => {
+    await reset();
+    const { page } = app;
+    const adds = addCalls();
+    os.screens = screensOf(frames.damagedExport);
+    await openAddMethod(page, 'scan-screen');
+    const results = page.locator('.scan-results');
+    await expect.poll(() => results.getByRole('heading').textContent(), { timeout: 10_000 }).toBe('No account can be added');
+    expect(await results.getByRole('alert').textContent()).toMatch(/^The Google Authenticator export is damaged \(.+\)\. Export it again from Google Authenticator and scan the new code\.$/);
+    expect(await results.getByRole('button', { name: /^Add/ }).count()).toBe(0);
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    expect(await app.vault.list()).toEqual([]);
+    expect(addCalls()).toBe(adds);
   });
 
   it('a screen with no QR code: a clear message, a way forward, nothing added', async () => {

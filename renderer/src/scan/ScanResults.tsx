@@ -1,4 +1,4 @@
-import { useId, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { call, messageOf } from '../api.js';
 import type { Account } from '../types.js';
 import { scanApi, type FoundAccount, type ScanOutcome } from './api.js';
@@ -23,6 +23,10 @@ export function ScanResults({ outcome, onAdded, onCancel, onScanAgain }: {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
   const titleId = useId();
+  // The view that started the scan (and held focus) is gone: move focus to the results' title, so a
+  // screen reader says what was found and Tab continues from here, not from the top of the page.
+  const titleRef = useRef<HTMLHeadingElement>(null);
+  useEffect(() => titleRef.current?.focus(), []);
   const fromExport = outcome.accounts.some((a) => a.source === 'google-export');
   const toggle = (index: number) => setSelected((prev) => {
     const next = new Set(prev);
@@ -48,8 +52,8 @@ export function ScanResults({ outcome, onAdded, onCancel, onScanAgain }: {
   };
   const count = outcome.accounts.length;
   return (
-    <div className="scan-results" aria-labelledby={titleId}>
-      <h3 id={titleId} className="scan-results__title">
+    <section className="scan-results" aria-labelledby={titleId}>
+      <h3 id={titleId} ref={titleRef} tabIndex={-1} className="scan-results__title">
         {count === 0 ? 'No account can be added' : fromExport ? `Google Authenticator export: ${count} account${count === 1 ? '' : 's'}` : `Found ${count} account${count === 1 ? '' : 's'}`}
       </h3>
       {count > 0 ? (
@@ -88,6 +92,6 @@ export function ScanResults({ outcome, onAdded, onCancel, onScanAgain }: {
           </button>
         ) : null}
       </div>
-    </div>
+    </section>
   );
 }
