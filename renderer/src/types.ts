@@ -4,13 +4,13 @@
 // imports of electron/ipc, the exemption is made here, in this one file.
 export type { Account } from '../../core/vault/model.js';
 export type { CodeView } from '../../core/vault/api.js';
-// eslint-disable-next-line no-restricted-imports
+ 
 export type { PublicSettings, SettingsPatch } from '../../electron/ipc/channels/settings.js';
-// eslint-disable-next-line no-restricted-imports
+ 
 export type { LockStatus } from '../../electron/ipc/channels/lock.js';
-// eslint-disable-next-line no-restricted-imports
+ 
 export type { AccountPreview, Validation } from '../../electron/ipc/channels/accounts.js';
-// eslint-disable-next-line no-restricted-imports
+ 
 export type { AuthdeskApi, EventName, EventPayload } from '../../electron/ipc/contract.js';
-// eslint-disable-next-line no-restricted-imports
+ 
 export type { IpcResult } from '../../electron/ipc/channel.js';

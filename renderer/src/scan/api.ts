@@ -4,9 +4,9 @@
  * returns undefined and the scanners fall back to the accounts channels for otpauth:// codes.
  */
 import type { AuthdeskApi } from '../types.js';
-// eslint-disable-next-line no-restricted-imports
+ 
 import type { FoundAccount, ScanOutcome, scan } from '../../../electron/ipc/channels/scan.js';
-// eslint-disable-next-line no-restricted-imports
+ 
 import type { ApiFunction } from '../../../electron/ipc/channel.js';
 
 export type { FoundAccount, ScanOutcome };
