@@ -4,9 +4,7 @@
  * returns undefined and the scanners fall back to the accounts channels for otpauth:// codes.
  */
 import type { AuthdeskApi } from '../types.js';
- 
 import type { FoundAccount, ScanOutcome, scan } from '../../../electron/ipc/channels/scan.js';
- 
 import type { ApiFunction } from '../../../electron/ipc/channel.js';
 
 export type { FoundAccount, ScanOutcome };

@@ -2,11 +2,8 @@
 // for why the lint exemption is needed for electron/ipc type imports.
 export type { ClockHealth, ClockHealthState } from '../../../core/time/health.js';
 export type { TimeOffsetRecord } from '../../../core/vault/model.js';
- 
 export type { TimeStatus } from '../../../electron/ipc/channels/time.js';
- 
 import type { time } from '../../../electron/ipc/channels/time.js';
- 
 import type { ApiFunction } from '../../../electron/ipc/channel.js';
 
 type Channels = (typeof time)['channels'];
