@@ -1,5 +1,4 @@
-// Types of the aws area, imported as TYPES ONLY (erased from the bundle). See renderer/src/types.ts
-// for why the lint exemption is needed for electron/ipc type imports.
+// Types of the aws area, imported as TYPES ONLY (erased from the bundle; lint refuses value imports).
 export type { DeviceRow, FlowEvent, FlowStep } from '../../../core/iam/flows.js';
 export type { AwsEnrollView, AwsIdentity, AwsProfileView, AwsProgress, ConsolePairView } from '../../../electron/ipc/channels/aws.js';
 import type { aws } from '../../../electron/ipc/channels/aws.js';

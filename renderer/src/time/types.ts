@@ -1,5 +1,4 @@
-// Types of the time area, imported as TYPES ONLY (erased from the bundle). See renderer/src/types.ts
-// for why the lint exemption is needed for electron/ipc type imports.
+// Types of the time area, imported as TYPES ONLY (erased from the bundle; lint refuses value imports).
 export type { ClockHealth, ClockHealthState } from '../../../core/time/health.js';
 export type { TimeOffsetRecord } from '../../../core/vault/model.js';
 export type { TimeStatus } from '../../../electron/ipc/channels/time.js';
