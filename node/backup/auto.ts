@@ -53,10 +53,36 @@ async function storeOf(options: AutoBackupOptions): Promise<SecretStore> {
   return defaultStore;
 }
 
+/**
+ * The keychain item holds JSON, never the bare passphrase: the vault's reconciliation treats every
+ * `<vaultId>/...` item whose value is valid base32 as a lost account's seed, and a passphrase such
+ * as "abcdefghijklmnop" is valid base32 (it was "recovered" as an account in a probe). "{" is never
+ * base32, so this item can only ever be skipped or reported as unusable.
+ */
+function encodeItem(passphrase: string): string {
+  return JSON.stringify({ kind: 'authdesk-backup-passphrase', version: 1, passphrase });
+}
+
+function decodeItem(value: string | null): string | null {
+  if (value === null || value === '') return null;
+  try {
+    const parsed = JSON.parse(value) as { kind?: unknown; passphrase?: unknown };
+    if (parsed.kind === 'authdesk-backup-passphrase' && typeof parsed.passphrase === 'string') return parsed.passphrase;
+  } catch {
+    /* a bare passphrase (set by hand with secret-tool): accepted as is */
+  }
+  return value;
+}
+
 export async function setBackupPassphrase(vault: VaultApi, passphrase: string, options: AutoBackupOptions = {}): Promise<void> {
   checkNewPassphrase(passphrase);
-  await (await storeOf(options)).set(backupPassphraseName(vault.vaultId), passphrase);
+  await (await storeOf(options)).set(backupPassphraseName(vault.vaultId), encodeItem(passphrase));
   keys.delete(vault.vaultId);
+}
+
+/** The backup passphrase, or null when none is set. */
+export async function getBackupPassphrase(vault: VaultApi, options: AutoBackupOptions = {}): Promise<string | null> {
+  return decodeItem(await (await storeOf(options)).get(backupPassphraseName(vault.vaultId)));
 }
 
 export async function clearBackupPassphrase(vault: VaultApi, options: AutoBackupOptions = {}): Promise<boolean> {
@@ -65,7 +91,7 @@ export async function clearBackupPassphrase(vault: VaultApi, options: AutoBackup
 }
 
 export async function hasBackupPassphrase(vault: VaultApi, options: AutoBackupOptions = {}): Promise<boolean> {
-  return (await (await storeOf(options)).get(backupPassphraseName(vault.vaultId))) !== null;
+  return (await getBackupPassphrase(vault, options)) !== null;
 }
 
 /** Per vault: the derived key for the current passphrase, and a digest of the last backed-up contents. */
@@ -147,8 +173,8 @@ async function runAutoBackup(vault: VaultApi, options: AutoBackupOptions, forced
     const settings = await vault.settings();
     const keep = forced ? Math.max(1, settings.autoBackupKeep) : settings.autoBackupKeep;
     if (keep <= 0) return { status: 'off' };
-    const passphrase = await (await storeOf(options)).get(backupPassphraseName(vault.vaultId));
-    if (passphrase === null || passphrase === '') {
+    const passphrase = await getBackupPassphrase(vault, options);
+    if (passphrase === null) {
       if (forced) throw new BackupError('BACKUP_NO_PASSPHRASE', 'Set a backup passphrase first (Settings -> Backup).');
       return { status: 'no-passphrase' };
     }

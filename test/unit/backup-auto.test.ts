@@ -37,7 +37,7 @@ describe('automatic backups', () => {
   it('keep the newest N encrypted files (0600), skip unchanged contents, reuse one derived key', async () => {
     const s = await setup();
     await setBackupPassphrase(s.vault, 'a good passphrase', s.options);
-    expect(s.keychain.items.get(backupPassphraseName(s.vault.vaultId))).toBe('a good passphrase');
+    expect(JSON.parse(s.keychain.items.get(backupPassphraseName(s.vault.vaultId))!)).toEqual({ kind: 'authdesk-backup-passphrase', version: 1, passphrase: 'a good passphrase' });
     expect(await hasBackupPassphrase(s.vault, s.options)).toBe(true);
     await s.vault.updateSettings({ autoBackupKeep: 3 });
     const written: string[] = [];
@@ -77,6 +77,17 @@ describe('automatic backups', () => {
     await s.add('b');
     expect(await maybeAutoBackup(s.vault, s.options)).toEqual({ status: 'no-passphrase' });
     await expect(backupNow(s.vault, s.options)).resolves.toMatchObject({ status: 'failed', error: { code: 'BACKUP_NO_PASSPHRASE' } });
+  });
+
+  it('the keychain item can never pass for a seed in the vault\'s reconciliation (a base32-looking passphrase)', async () => {
+    const s = await setup();
+    const fx = await openTestVault({ secrets: s.keychain });
+    await setBackupPassphrase(fx.vault, 'abcdefghijklmnop', { ...s.options });
+    const report = await fx.vault.reconcile({ again: true });
+    expect(report.recovered).toEqual([]);
+    expect(await fx.vault.list()).toEqual([]);
+    await fx.vault.add({ type: 'totp', issuer: 'X', label: 'y', secret: randomSecret(), algorithm: 'SHA1', digits: 6, period: 30 });
+    expect((await maybeAutoBackup(fx.vault, s.options)).status).toBe('written');
   });
 
   it('refuse a short passphrase; report failures instead of throwing into the caller', async () => {
