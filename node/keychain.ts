@@ -69,6 +69,12 @@ export function mapKeychainError(error: unknown, action: string): KeychainError 
     // The library's own D-Bus reply timeout (~2 s): the service is there but not answering.
     return new KeychainError('KEYCHAIN_TIMEOUT', timeoutMessage(action, 2_000), { cause: error, details: { action } });
   }
+  if (has(/Object does not exist at path|UnknownObject|No such interface .*secrets\/collection/i)) {
+    // Checked before "unavailable": gnome-keyring answers a read of a just-deleted item with a D-Bus
+    // error ("No such interface 'org.freedesktop.Secret.Item' on object at path .../collection/login/40").
+    // An item vanished between the search and the read (another program deleted it meanwhile).
+    return new KeychainError('KEYCHAIN_CHANGED', 'The keychain changed while Authdesk was reading it (another program removed an item). Try again.', { cause: error, details: { action } });
+  }
   if (has(/Failed to connect to socket|DBus error|org\.freedesktop\.DBus\.Error\.(ServiceUnknown|NoServer|Spawn)|was not provided by any \.service|NameHasNoOwner|No such file or directory/i)) {
     return new KeychainError('KEYCHAIN_UNAVAILABLE', platformNoKeychain(), { cause: error, details: { action } });
   }
@@ -77,10 +83,6 @@ export function mapKeychainError(error: unknown, action: string): KeychainError 
   }
   if (has(/denied|not allowed|dismissed|cancel|prompt|authoriz|authenticat/i)) {
     return new KeychainError('KEYCHAIN_DENIED', 'Access to the keychain was refused. Allow Authdesk when your system asks, or check the keychain\'s access settings, then try again.', { cause: error, details: { action } });
-  }
-  if (has(/Object does not exist at path|UnknownObject/i)) {
-    // An item vanished between the search and the read (another program deleted it meanwhile).
-    return new KeychainError('KEYCHAIN_CHANGED', 'The keychain changed while Authdesk was reading it (another program removed an item). Try again.', { cause: error, details: { action } });
   }
   if (has(/no result found|no default collection/i)) {
     // gnome-keyring with no default ("login") keyring, or one that is locked and cannot prompt (headless).
