@@ -358,6 +358,34 @@ describe('Scan screen: the same account again', () => {
   });
 });
 
+describe('Scan results leave main when the picker goes away', () => {
+  const lastScanId = () => (app.ipc.filter((r) => r.channel === 'authdesk:scan.screen').at(-1)?.result as { value: { scanId: string } }).value.scanId;
+  const discarded = (scanId: string) => app.ipc.some((r) => r.channel === 'authdesk:scan.discard' && (r.payload as { scanId: string }).scanId === scanId);
+
+  it('closing the sheet (✕ or Esc) or scanning again drops the pending scan: its secrets are not kept in main', async () => {
+    await reset();
+    const { page } = app;
+    os.screens = screensOf(CONSOLE_CASES[0]!.shot!);
+    for (const close of ['✕', 'Esc', 'Scan again'] as const) {
+      await openAddMethod(page, 'scan-screen');
+      await page.locator('.scan-results').waitFor({ timeout: 10_000 });
+      const scanId = lastScanId();
+      if (close === '✕') await page.locator('.sheet__header').getByRole('button', { name: 'Close' }).click();
+      else if (close === 'Esc') await page.keyboard.press('Escape');
+      else {
+        await page.getByRole('button', { name: 'Scan again' }).click();
+        await expect.poll(() => lastScanId()).not.toBe(scanId);
+        await page.locator('.sheet__header').getByRole('button', { name: 'Close' }).click();
+      }
+      await page.locator('.sheet').waitFor({ state: 'detached' });
+      await expect.poll(() => discarded(scanId), { message: `scan dropped after ${close}` }).toBe(true);
+      // Main no longer holds it: adding from it is refused.
+      await expect(app.services.handlers.scan.add({ scanId, indexes: [0] })).rejects.toMatchObject({ code: 'SCAN_EXPIRED' });
+    }
+    expect(await app.vault.list()).toEqual([]);
+  });
+});
+
 describe('Scan screen: several codes, exports, and screens without one', () => {
   it('two displays, two codes: the picker lets the user choose, and only the chosen account is added', async () => {
     await reset();

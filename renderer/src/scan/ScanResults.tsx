@@ -27,6 +27,18 @@ export function ScanResults({ outcome, onAdded, onCancel, onScanAgain }: {
   // screen reader says what was found and Tab continues from here, not from the top of the page.
   const titleRef = useRef<HTMLHeadingElement>(null);
   useEffect(() => titleRef.current?.focus(), []);
+  // Main holds the found secrets until added or discarded: however this view goes away (Cancel, the
+  // sheet's ✕, Esc, "Scan again"), drop them. Deferred a tick so StrictMode's mount-unmount-mount in
+  // development does not discard a scan that is still on screen.
+  const settled = useRef(false);
+  const dropTimer = useRef<number>(undefined);
+  useEffect(() => {
+    window.clearTimeout(dropTimer.current);
+    return () => {
+      if (settled.current) return;
+      dropTimer.current = window.setTimeout(() => void scanApi()?.discard({ scanId: outcome.scanId }), 0);
+    };
+  }, [outcome.scanId]);
   const fromExport = outcome.accounts.some((a) => a.source === 'google-export');
   const toggle = (index: number) => setSelected((prev) => {
     const next = new Set(prev);
@@ -40,13 +52,16 @@ export function ScanResults({ outcome, onAdded, onCancel, onScanAgain }: {
     setBusy(true);
     setError(undefined);
     try {
-      onAdded(await call(api.add({ scanId: outcome.scanId, indexes: [...selected].sort((a, b) => a - b) })));
+      const added = await call(api.add({ scanId: outcome.scanId, indexes: [...selected].sort((a, b) => a - b) }));
+      settled.current = true;
+      onAdded(added);
     } catch (e) {
       setError(messageOf(e));
       setBusy(false);
     }
   };
   const cancel = () => {
+    settled.current = true;
     void scanApi()?.discard({ scanId: outcome.scanId });
     onCancel();
   };

@@ -35,6 +35,14 @@ function ScanRunner({ props, run, auto, intro, idle, alternatives, children }: {
   const [error, setError] = useState<string>();
   const [outcome, setOutcome] = useState<ScanOutcome>();
   const started = useRef(false);
+  // A scan that finishes after this view closed (Cancel or ✕ while scanning) is dropped in main at once.
+  const mounted = useRef(true);
+  useEffect(() => {
+    mounted.current = true;
+    return () => {
+      mounted.current = false;
+    };
+  }, []);
   const start = useCallback((job: (api: ScanApi) => Promise<ScanOutcome | null>) => {
     const api = scanApi();
     if (!api) {
@@ -44,6 +52,10 @@ function ScanRunner({ props, run, auto, intro, idle, alternatives, children }: {
     setBusy(true);
     setError(undefined);
     job(api).then((result) => {
+      if (!mounted.current) {
+        if (result) void api.discard({ scanId: result.scanId });
+        return;
+      }
       setBusy(false);
       if (result) setOutcome(result);
     }, (e: unknown) => {
