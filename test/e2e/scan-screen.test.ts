@@ -560,6 +560,32 @@ describe('Image file and clipboard image', () => {
     expect((await app.vault.list()).length).toBe(2);
   });
 
+  it('image file: a photo dropped on the view adds the account', async () => {
+    await reset();
+    const { page } = app;
+    await openAddMethod(page, 'image-file');
+    const base64 = readFileSync(frames.webpFile).toString('base64');
+    // Page-side code as a string: this file is type-checked without the DOM library.
+    const dataTransfer = await page.evaluateHandle(`(() => {
+      const binary = atob(${JSON.stringify(base64)});
+      const bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0));
+      const dt = new DataTransfer();
+      dt.items.add(new File([bytes], 'photo of monitor.webp', { type: 'image/webp' }));
+      return dt;
+    })()`);
+    const zone = page.locator('.drop-zone');
+    await zone.dispatchEvent('dragover', { dataTransfer });
+    await zone.dispatchEvent('drop', { dataTransfer });
+    const results = page.locator('.scan-results');
+    await expect.poll(() => results.getByRole('heading').textContent(), { timeout: 10_000 }).toBe('Found 1 account');
+    expect(app.ipc.filter((r) => r.channel === 'authdesk:scan.imageBytes').at(-1)?.payload).toMatchObject({ name: 'photo of monitor.webp' });
+    await page.getByRole('button', { name: 'Add 1 account' }).click();
+    const r = row(page, AWS_ISSUER, `grace@${ACCOUNT_ID}`);
+    await r.waitFor();
+    expectInKeychain((await app.vault.list())[0]!.id, secrets.webp);
+    await expectRowCode(r, secrets.webp);
+  });
+
   it('image file: cancelling the open dialog changes nothing', async () => {
     await reset();
     const { page } = app;
