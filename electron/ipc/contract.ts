@@ -20,6 +20,7 @@ import { settings } from './channels/settings.js';
 import { time } from './channels/time.js';
 import { scan } from './channels/scan.js';
 import { aws } from './channels/aws.js';
+import { backup } from './channels/backup.js';
 
 export const areas = {
   accounts,
@@ -31,7 +32,7 @@ export const areas = {
   time,
   scan,
   aws,
-  // backup: one line when its channel file lands.
+  backup,
 } as const satisfies Record<string, Area>;
 
 export type Areas = typeof areas;

@@ -56,6 +56,8 @@ import {
   windowOpenDecision,
 } from './security.js';
 import { createElectronScanDeps } from './scan-wiring.js';
+import { IMPORT_DIALOG_OPTIONS, type SaveDialogOptions } from './handlers/backup.js';
+import { scanImageBytes } from '../../node/qr/scan.js';
 import { onBeforeQuit, onResume, runQuitHooks, runResumeHooks } from './shell-hooks.js';
 import { RETRY_BUTTON, startupErrorDialog } from './startup-error.js';
 import { copyCodeFromTray, createTrayController, type TrayController } from './tray-controller.js';
@@ -337,6 +339,13 @@ async function start(): Promise<void> {
     events,
     clipboard: clipboardPort,
     scan: scanWiring.deps,
+    dataDir,
+    backupDialogs: {
+      chooseImportFiles: async () => (win ? (await dialog.showOpenDialog(win, { ...IMPORT_DIALOG_OPTIONS, properties: [...IMPORT_DIALOG_OPTIONS.properties] })).filePaths : undefined),
+      chooseExportPath: async (options: SaveDialogOptions) => (win ? (await dialog.showSaveDialog(win, { ...options, filters: options.filters.map((f) => ({ ...f, extensions: [...f.extensions] })) })).filePath : undefined),
+    },
+    // QR images inside imports decode in the QR worker, like scans, never on the main thread.
+    readImage: async (bytes: Uint8Array) => (await scanImageBytes(bytes, { decode: scanWiring.deps.decode })).map((found) => found.text),
     appInfo: { version: app.getVersion(), platform: process.platform === 'darwin' || process.platform === 'win32' || process.platform === 'linux' ? process.platform : 'other' } as const,
     onSettingsChanged: (next: Settings) => {
       const loginChanged = next.startAtLogin !== settings.startAtLogin;
@@ -350,6 +359,8 @@ async function start(): Promise<void> {
   // The clock service (docs/time.md): measure after start, on resume from sleep, and every few hours.
   onResume(() => services.time.resume());
   onBeforeQuit(() => scanWiring.close());
+  // A change made just before quitting still gets its automatic backup.
+  onBeforeQuit(() => services.backup.flush());
   const unregisterIpc = registerIpc(ipcMain, services.dispatch(appOriginCheck(APP_ENTRY_URL)));
   const stopWatch = watchVault(dataDir, () => events.emit('accounts.changed', { source: 'external' }));
   // Keep the login item in step with the setting (the AppImage may have moved since it was written).

@@ -256,7 +256,7 @@ describe('Authdesk renderer (e2e, real handlers and keychain)', () => {
   it('locks and unlocks: codes hidden while locked, secrets only with the passphrase', async () => {
     const { page } = app;
     await page.getByRole('button', { name: 'Settings' }).click();
-    await page.getByRole('button', { name: 'Set passphrase…' }).click();
+    await page.getByRole('region', { name: 'App lock' }).getByRole('button', { name: 'Set passphrase…' }).click();
     await page.getByLabel('New passphrase').fill('correct horse');
     await page.getByLabel('Repeat it').fill('correct horse');
     await page.getByRole('button', { name: 'Save passphrase' }).click();

@@ -269,6 +269,7 @@ export async function startApp(options: StartOptions = {}): Promise<AppHarness> 
     clipboard,
     appInfo: { version: '0.0.0-e2e', platform: 'linux' },
     ...(options.timers ? { timers: options.timers } : {}),
+    dataDir,
     ...(options.scan ? { scan: options.scan } : {}),
     ...(options.time ? { time: options.time } : {}),
     ...(options.aws ? { aws: options.aws } : {}),

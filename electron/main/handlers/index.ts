@@ -23,6 +23,9 @@ import { createTimeService, type TimeService, type TimeServiceDeps } from './tim
 import { createAwsHandlers, type AwsHandlerDeps } from './aws.js';
 import { createScanHandlers, type ScanHandlerDeps, type ScanService } from './scan.js';
 import { QrError } from '../../../core/errors.js';
+import { createBackupService, type BackupDialogs, type BackupService } from './backup.js';
+import { defaultDataDir } from '../../../node/data-dir.js';
+import type { ImagePayloadReader } from '../../../node/backup/import.js';
 
 /** The OS side of scanning (electron/main/scan-wiring.ts in the app; tests pass their own). */
 export type ScanDeps = Omit<ScanHandlerDeps, 'vault' | 'events' | 'onProgress'>;
@@ -56,6 +59,12 @@ export interface HandlerDeps {
   readonly scan?: ScanDeps;
   /** Clock service options (tests inject a measurement, timers, a fallback URL). */
   readonly time?: Omit<TimeServiceDeps, 'vault' | 'onChange' | 'onAccountChanged'>;
+  /** The data directory (automatic backups go to <dataDir>/backups). Default: node/data-dir.ts. */
+  readonly dataDir?: string;
+  /** Backup's open/save dialogs (main.ts: Electron's dialog). Absent: import/export by file say they need the app. */
+  readonly backupDialogs?: BackupDialogs;
+  /** QR images inside imports (main.ts: the QR worker). Default: decoded in this thread. */
+  readonly readImage?: ImagePayloadReader;
   /** AWS options (tests inject an IAM port factory, sleep, clock). */
   readonly aws?: Omit<AwsHandlerDeps, 'vault' | 'emitProgress' | 'emitAccountsChanged'>;
 }
@@ -68,6 +77,7 @@ export interface AppServices {
   /** The clock service: main calls start() once the window shows and resume() on wake (docs/time.md). */
   readonly time: TimeService;
   readonly scan: ScanService;
+  readonly backup: BackupService;
   /** HOTP codes shown this session (copy uses them); cleared on lock. */
   readonly dispatch: (isTrustedSender: IsTrustedSender) => Dispatch;
   /** Call on quit: clears the clipboard if it still holds our code, stops timers. */
@@ -81,7 +91,16 @@ export function publicSettings(settings: Settings): PublicSettings {
 
 export async function createAppServices(deps: HandlerDeps): Promise<AppServices> {
   const timers = deps.timers ?? realTimers;
-  const { vault, events } = deps;
+  const { vault } = deps;
+  // Every account change schedules an automatic backup (debounced; only with a backup passphrase).
+  // The backup service is created below, after the lock it depends on.
+  const later: { backup?: BackupService } = {};
+  const events: typeof deps.events = {
+    emit(name, payload) {
+      deps.events.emit(name, payload);
+      if (name === 'accounts.changed') later.backup?.afterChange();
+    },
+  };
   const hotpShown = new Map<string, string>();
   const clipboard = createClipboardGuard(deps.clipboard, timers, (at) => events.emit('clipboard.cleared', { at }));
   // Pending scans hold secrets in main until confirmed: the lock drops them.
@@ -94,6 +113,7 @@ export async function createAppServices(deps: HandlerDeps): Promise<AppServices>
         hotpShown.clear();
         clipboard.clearIfOurs();
         scan.clear();
+        later.backup?.clear();
       }
       events.emit('lock.changed', state);
     },
@@ -103,6 +123,17 @@ export async function createAppServices(deps: HandlerDeps): Promise<AppServices>
   const codes = createCodeHandlers({ vault, hotpShown });
   const accountsChanged = () => events.emit('accounts.changed', { source: 'app' });
   const time = createTimeService({ ...deps.time, vault, onChange: (status) => events.emit('time.changed', status), onAccountChanged: accountsChanged });
+  const backup = createBackupService({
+    vault,
+    lock,
+    dataDir: deps.dataDir ?? defaultDataDir(),
+    ...(deps.backupDialogs ? { dialogs: deps.backupDialogs } : {}),
+    ...(deps.readImage ? { readImage: deps.readImage } : {}),
+    emitProgress: (progress) => events.emit('backup.progress', progress),
+    emitChanged: (status) => events.emit('backup.changed', status),
+    emitAccountsChanged: accountsChanged,
+  });
+  later.backup = backup;
   const aws = createAwsHandlers({ ...deps.aws, vault, emitProgress: (progress) => events.emit('aws.progress', progress), emitAccountsChanged: accountsChanged });
 
   async function codeForCopy(id: string, next: boolean): Promise<string> {
@@ -168,6 +199,7 @@ export async function createAppServices(deps: HandlerDeps): Promise<AppServices>
     time: time.handlers,
     scan: scan.handlers,
     aws,
+    backup: backup.handlers,
   };
 
   return {
@@ -176,6 +208,7 @@ export async function createAppServices(deps: HandlerDeps): Promise<AppServices>
     clipboard,
     time,
     scan,
+    backup,
     dispatch: (isTrustedSender) =>
       createDispatcher({ handlers, isTrustedSender, isLocked: () => lock.isLocked(), ...(deps.onInternalError ? { onInternalError: deps.onInternalError } : {}) }),
     dispose() {
@@ -184,6 +217,7 @@ export async function createAppServices(deps: HandlerDeps): Promise<AppServices>
       lock.dispose();
       time.dispose();
       scan.clear();
+      backup.dispose();
     },
   };
 }
