@@ -60,7 +60,13 @@ export async function runCli(argv: readonly string[], ctx: CliContext): Promise<
       printLine(ctx, command.usage);
       return EXIT.OK;
     }
-    return await command.run(rest, ctx);
+    const status = await command.run(rest, ctx);
+    if (status === EXIT.OK) {
+      // Loaded only after a command succeeded, so read-only commands pay nothing for it.
+      const { autoBackupAfterChange, changesVault } = await import('./auto-backup.js');
+      if (changesVault(name, rest)) await autoBackupAfterChange(ctx);
+    }
+    return status;
   } catch (error) {
     return reportError(ctx, error, argv.includes('--json'));
   }

@@ -1,7 +1,7 @@
 // The `authdesk` CLI end to end: a real process, the real vault files, the real Secret Service
 // (npm test runs vitest under scripts/with-keyring.sh), Debian's oathtool as the oracle.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureCliBuilt, oathtoolHotp, oathtoolTotp, runCli, tempDir, ROOT } from '../helpers/cli.js';
@@ -174,6 +174,40 @@ describe('authdesk CLI', () => {
     expect(none.code).toBe(1);
     expect(none.stderr).toMatch(/No QR code was found/);
     await cli(['remove', 'carol', '--yes']);
+  });
+
+  it('after add and remove, an automatic encrypted backup is written once a backup passphrase is set', async () => {
+    const own = tempDir('authdesk-cli-backup-');
+    try {
+      const { openVault } = await import('../../node/open-vault.js');
+      const { setBackupPassphrase } = await import('../../node/backup/auto.js');
+      const first = await runCli(['add', '--secret', randomBase32(32), '--issuer', 'Before', '--label', 'x'], { dataDir: own.path });
+      expect(first.code, first.stderr).toBe(0);
+      expect(existsSync(path.join(own.path, 'backups'))).toBe(false); // no passphrase: no backup
+      await setBackupPassphrase(await openVault({ dataDir: own.path }), 'a long backup passphrase');
+      const secret = randomBase32(32);
+      const added = await runCli(['add', '--secret', secret, '--issuer', 'After', '--label', 'y'], { dataDir: own.path });
+      expect(added.code, added.stderr).toBe(0);
+      const backups = () => readdirSync(path.join(own.path, 'backups'));
+      expect(backups()).toHaveLength(1);
+      const file = path.join(own.path, 'backups', backups()[0]!);
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+      expect(readFileSync(file, 'utf8')).not.toContain(secret);
+      // The standalone script (node:crypto only) recovers both accounts from it.
+      const passFile = path.join(own.path, 'pass.txt');
+      writeFileSync(passFile, 'a long backup passphrase');
+      const listed = execFileSync(process.execPath, [path.join(ROOT, 'scripts/decrypt-backup.mjs'), file, '--passphrase-file', passFile], { encoding: 'utf8' });
+      expect(listed).toContain(`secret=${secret}`);
+      expect(listed).toContain('Before');
+      const removed = await runCli(['remove', 'Before', '--yes'], { dataDir: own.path });
+      expect(removed.code, removed.stderr).toBe(0);
+      expect(backups()).toHaveLength(2);
+      // Read-only commands write none.
+      await runCli(['list'], { dataDir: own.path });
+      expect(backups()).toHaveLength(2);
+    } finally {
+      own.cleanup();
+    }
   });
 
   it('works through npx in the checkout and as the package bin', async () => {
