@@ -281,7 +281,7 @@ describe('Scan screen: the AWS console QR on every common display', () => {
     timings.push(`${c.id}: click -> confirmation ${Date.now() - t} ms`);
     expect(captures - before).toBe(1);
     // Focus moves to the results (a screen reader announces them; Tab goes on to the list).
-    expect(await page.evaluate('document.activeElement?.textContent')).toBe('Found 1 account');
+    await expect.poll(() => page.evaluate('document.activeElement?.textContent')).toBe('Found 1 account');
     expect(await page.getByRole('region', { name: 'Found 1 account' }).count()).toBe(1);
 
     // The confirmation: issuer, account name, parameters; the secret is not shown, the box is ticked.
@@ -593,8 +593,8 @@ describe('Image file and clipboard image', () => {
     await openAddMethod(page, 'image-file');
     await page.getByRole('button', { name: 'Choose image…' }).click();
     await expect.poll(() => app.ipc.filter((r) => r.channel === 'authdesk:scan.imageFile').at(-1)?.result).toEqual({ ok: true, value: null });
+    await expect.poll(() => page.getByRole('button', { name: 'Choose image…' }).isEnabled()).toBe(true);
     expect(await page.locator('.scan-runner [role="alert"]').count()).toBe(0);
-    expect(await page.getByRole('button', { name: 'Choose image…' }).isEnabled()).toBe(true);
     expect(await app.vault.list()).toEqual([]);
   });
 
