@@ -130,6 +130,11 @@ export function App() {
   const byId = useMemo(() => new Map((accounts ?? []).map((a) => [a.id, a])), [accounts]);
   const visibleTotp = useMemo(() => visibleIds.filter((id) => byId.get(id)?.type === 'totp'), [visibleIds, byId]);
   const codesState = useCodes(visibleTotp, unlocked && view.kind === 'list');
+  // Codes depend on the clock offset (docs/time.md) and on settings (correction on/off) and on each
+  // account's step adjustment: refetch the shown ones when any of these changes.
+  useAuthdeskEvent('time.changed', codesState.refresh);
+  useAuthdeskEvent('settings.changed', codesState.refresh);
+  useAuthdeskEvent('accounts.changed', codesState.refresh);
 
   // Keep a valid selection.
   useEffect(() => {

@@ -79,10 +79,14 @@ export function useCodes(ids: readonly string[], enabled: boolean): CodesState &
     if (!enabled) setState(EMPTY);
   }, [enabled]);
 
+  // Refetch every shown code in place (no blank flash): the clock offset, the correction switch or an
+  // account's step adjustment changed, so codes still "valid" by their old window may be wrong now.
+  const idsRef = useRef(ids);
+  idsRef.current = ids;
   const refresh = useCallback(() => {
-    setState(EMPTY);
-    setGeneration((g) => g + 1);
-  }, []);
+    if (idsRef.current.length === 0) setGeneration((g) => g + 1);
+    else void fetchCodes(idsRef.current, true);
+  }, [fetchCodes]);
 
   return { ...state, refresh };
 }
