@@ -20,7 +20,10 @@ export interface FoundAccount extends AccountPreview {
   readonly source: 'otpauth' | 'google-export';
   /** Google exports: which QR code of the export (from 0) and how many there are. */
   readonly batch?: { readonly index: number; readonly size: number };
-  /** Same issuer + account name as an account already in the vault (the UI unticks it by default). */
+  /**
+   * Same issuer, account name AND key as an account already in the vault (the UI unticks it by default).
+   * A known name with a new key (AWS re-assigning a device to the same user) is not a duplicate.
+   */
   readonly duplicate: boolean;
 }
 
