@@ -61,6 +61,35 @@ export interface LockState {
   readonly reason?: LockReason;
 }
 
+/**
+ * The OS's own check that the person at the computer is its user (Touch ID on macOS), as a port so the
+ * lock's rules are tested in Node with a fake. Built by electron/main/system-auth.ts (darwin only);
+ * absent everywhere else, which means "not available".
+ */
+export interface SystemAuth {
+  /** What the OS calls it, for buttons and messages ("Touch ID"). */
+  readonly name: string;
+  /** The OS can prompt now (hardware present and set up). Never throws. */
+  available(): Promise<boolean>;
+  /** Shows the OS prompt; true only when the OS confirmed the user. Cancel or failure: false. */
+  prompt(reason: string): Promise<boolean>;
+}
+
+/** What the lock screen and Settings need to know about system authentication. */
+export interface SystemAuthState {
+  /** The OS offers it on this computer. */
+  readonly available: boolean;
+  /** The OS's name for it ("Touch ID"), when available. */
+  readonly name?: string;
+  /** The user turned on "Unlock with ..." (settings.useSystemAuth). */
+  readonly enabled: boolean;
+  /** It may unlock now: available, enabled and a passphrase is set (the passphrase stays the fallback). */
+  readonly usable: boolean;
+}
+
+/** The sentence in the OS prompt: macOS shows "Authdesk is trying to <reason>." */
+export const SYSTEM_AUTH_REASON = 'unlock your codes';
+
 export interface Timers {
   setTimeout(fn: () => void, ms: number): unknown;
   clearTimeout(handle: unknown): void;
@@ -83,6 +112,14 @@ export interface AppLock {
   /** Lock now (no-op when no passphrase is set). */
   lock(reason: LockReason): LockState;
   unlock(passphrase: string): Promise<LockState>;
+  /** What system authentication can do here (never prompts). */
+  systemAuthState(): Promise<SystemAuthState>;
+  /**
+   * Unlock with the OS prompt: only when the user enabled it, a passphrase is set and the OS offers it.
+   * A cancelled or failed prompt leaves the app locked and throws LOCK_SYSTEM_AUTH_FAILED (a sentence).
+   * It neither counts as nor forgives a wrong passphrase: the passphrase lockout is unchanged.
+   */
+  unlockWithSystem(): Promise<LockState>;
   /** Check the passphrase without changing state (reveal/export re-ask for it). Requires a lock to be set. */
   verify(passphrase: string): Promise<void>;
   setPassphrase(current: string | undefined, next: string): Promise<LockState>;
@@ -99,6 +136,8 @@ export interface AppLockOptions {
   readonly timers?: Timers;
   /** Called on every state change (the handlers emit `lock.changed` and clear the clipboard on lock). */
   readonly onChange?: (state: LockState) => void;
+  /** The OS's user check (Touch ID). Absent: system authentication is not available. */
+  readonly systemAuth?: SystemAuth;
 }
 
 /** Creates the lock; starts locked when a passphrase is set (reason "startup"). */
@@ -112,6 +151,10 @@ export async function createAppLock(options: AppLockOptions): Promise<AppLock> {
   let idleTimer: unknown;
   let failures = 0;
   let lockedOutUntil = 0;
+  // Counts lock episodes, so a prompt answered after the app was unlocked and locked again does not
+  // unlock the new episode (the person approved an earlier one).
+  let episode = 0;
+  let systemPrompt: Promise<LockState> | undefined;
 
   const state = (): LockState => (reason === undefined ? { enabled: hash !== undefined, locked } : { enabled: hash !== undefined, locked, reason });
   const changed = () => options.onChange?.(state());
@@ -134,6 +177,7 @@ export async function createAppLock(options: AppLockOptions): Promise<AppLock> {
     if (idleTimer !== undefined) timers.clearTimeout(idleTimer);
     idleTimer = undefined;
     vault.forgetSecrets();
+    if (!wasLocked) episode++;
     if (!wasLocked) changed();
     return state();
   }
@@ -154,6 +198,52 @@ export async function createAppLock(options: AppLockOptions): Promise<AppLock> {
     lockedOutUntil = 0;
   }
 
+  async function systemAuthState(): Promise<SystemAuthState> {
+    const port = options.systemAuth;
+    let available = false;
+    if (port) {
+      try {
+        available = await port.available();
+      } catch {
+        available = false;
+      }
+    }
+    const enabled = (await vault.settings()).useSystemAuth;
+    const base = { available, enabled, usable: available && enabled && hash !== undefined };
+    return available && port ? { ...base, name: port.name } : base;
+  }
+
+  async function promptAndUnlock(): Promise<LockState> {
+    if (hash === undefined) throw new LockError('LOCK_NOT_SET', 'No app lock passphrase is set. Set one in Settings → App lock first.');
+    const status = await systemAuthState();
+    const port = options.systemAuth;
+    if (!status.available || !port) {
+      throw new LockError('LOCK_SYSTEM_AUTH_UNAVAILABLE', 'System authentication is not available on this computer. Enter your passphrase.');
+    }
+    if (!status.enabled) {
+      throw new LockError('LOCK_SYSTEM_AUTH_OFF', `Unlock with ${port.name} is turned off. Enter your passphrase, or turn it on in Settings → App lock.`);
+    }
+    const started = episode;
+    // A port that throws counts as "not confirmed" (the person sees a sentence, main's port logs why).
+    const approved = await port.prompt(SYSTEM_AUTH_REASON).catch(() => false);
+    if (!approved) {
+      throw new LockError('LOCK_SYSTEM_AUTH_FAILED', `${port.name} did not confirm it is you (cancelled or not recognised). Try again, or enter your passphrase.`);
+    }
+    if (!locked) return state();
+    // Re-check what may have changed during the prompt: the passphrase removed, the setting turned off,
+    // or a new lock episode (unlocked with the passphrase and locked again meanwhile).
+    if (hash === undefined || episode !== started || !(await vault.settings()).useSystemAuth) {
+      throw new LockError('LOCK_SYSTEM_AUTH_FAILED', `The lock changed while ${port.name} was asking. Try again, or enter your passphrase.`);
+    }
+    // No change to `failures`/`lockedOutUntil`: only the right passphrase resets them, so presence
+    // (a finger) cannot buy more guesses at the passphrase that reveal and export ask for.
+    locked = false;
+    reason = undefined;
+    armIdle();
+    changed();
+    return state();
+  }
+
   armIdle();
 
   return {
@@ -168,6 +258,15 @@ export async function createAppLock(options: AppLockOptions): Promise<AppLock> {
       armIdle();
       changed();
       return state();
+    },
+    systemAuthState,
+    unlockWithSystem() {
+      if (!locked) return Promise.resolve(state());
+      // One OS prompt at a time: a second request (double click) waits for the same answer.
+      systemPrompt ??= promptAndUnlock().finally(() => {
+        systemPrompt = undefined;
+      });
+      return systemPrompt;
     },
     verify: check,
     async setPassphrase(current, next) {

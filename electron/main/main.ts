@@ -56,6 +56,7 @@ import {
   windowOpenDecision,
 } from './security.js';
 import { createElectronScanDeps } from './scan-wiring.js';
+import { createSystemAuth } from './system-auth.js';
 import { IMPORT_DIALOG_OPTIONS, type SaveDialogOptions } from './handlers/backup.js';
 import { scanImageBytes } from '../../node/qr/scan.js';
 import { onBeforeQuit, onResume, runQuitHooks, runResumeHooks } from './shell-hooks.js';
@@ -355,7 +356,9 @@ async function start(): Promise<void> {
     },
     onInternalError: (channel: string, error: unknown) => log('IPC', channel, error),
   };
-  const services = await createAppServices(deps);
+  // "Unlock with Touch ID": macOS only (Electron has no Windows Hello or polkit API; docs/SECURITY.md).
+  const systemAuth = createSystemAuth(process.platform, systemPreferences, (error) => log('Touch ID', error));
+  const services = await createAppServices(systemAuth ? { ...deps, systemAuth } : deps);
   // The clock service (docs/time.md): measure after start, on resume from sleep, and every few hours.
   onResume(() => services.time.resume());
   onBeforeQuit(() => scanWiring.close());

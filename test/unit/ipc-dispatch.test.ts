@@ -109,7 +109,7 @@ describe('dispatcher', () => {
     expect(await dispatch('authdesk:accounts.list', top, undefined)).toMatchObject({ ok: false, error: { code: 'LOCKED', domain: 'lock' } });
     expect(list).not.toHaveBeenCalled();
     const allowed = [...CHANNELS.values()].filter((c) => c.spec.whileLocked).map((c) => c.channel).sort();
-    expect(allowed).toEqual(['authdesk:app.info', 'authdesk:lock.activity', 'authdesk:lock.lock', 'authdesk:lock.status', 'authdesk:lock.unlock', 'authdesk:settings.get']);
+    expect(allowed).toEqual(['authdesk:app.info', 'authdesk:lock.activity', 'authdesk:lock.lock', 'authdesk:lock.status', 'authdesk:lock.systemAuthStatus', 'authdesk:lock.unlock', 'authdesk:lock.unlockWithSystem', 'authdesk:settings.get']);
   });
 });
 

@@ -178,6 +178,8 @@ describe('handlers: copy, lock, reveal, and no seed in any normal response', () 
       'authdesk:lock.setPassphrase': { next: 'a passphrase' },
       'authdesk:lock.clearPassphrase': { current: 'a passphrase' },
       'authdesk:lock.activity': undefined,
+      'authdesk:lock.systemAuthStatus': undefined,
+      'authdesk:lock.unlockWithSystem': undefined,
       'authdesk:app.info': undefined,
       'authdesk:accounts.remove': { id: ids[1] },
       // The explicit reveal is the exception; asserted above with the passphrase. Without it, no seed:

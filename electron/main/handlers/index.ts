@@ -10,7 +10,8 @@
 import { InputError, LockError } from '../../../core/errors.js';
 import type { Account, Settings } from '../../../core/vault/model.js';
 import type { NewAccount, VaultApi } from '../../../core/vault/api.js';
-import { createAppLock, realTimers, type AppLock, type Timers } from '../../../node/app-lock.js';
+import { createAppLock, realTimers, type AppLock, type SystemAuth, type Timers } from '../../../node/app-lock.js';
+import { systemAuthUnavailableNote } from '../system-auth.js';
 import type { AppInfo } from '../../ipc/channels/app.js';
 import type { PublicSettings } from '../../ipc/channels/settings.js';
 import type { Handlers } from '../../ipc/contract.js';
@@ -67,6 +68,8 @@ export interface HandlerDeps {
   readonly readImage?: ImagePayloadReader;
   /** AWS options (tests inject an IAM port factory, sleep, clock). */
   readonly aws?: Omit<AwsHandlerDeps, 'vault' | 'emitProgress' | 'emitAccountsChanged'>;
+  /** The OS's user check for "Unlock with Touch ID" (main.ts: system-auth.ts, darwin only). Absent: not available. */
+  readonly systemAuth?: SystemAuth;
 }
 
 /** Everything the shell needs: the handlers, the lock (for screen-lock/suspend events), the dispatcher. */
@@ -108,6 +111,7 @@ export async function createAppServices(deps: HandlerDeps): Promise<AppServices>
   const lock = await createAppLock({
     vault,
     timers,
+    ...(deps.systemAuth ? { systemAuth: deps.systemAuth } : {}),
     onChange: (state) => {
       if (state.locked) {
         hotpShown.clear();
@@ -179,6 +183,11 @@ export async function createAppServices(deps: HandlerDeps): Promise<AppServices>
       status: () => lock.state(),
       lock: () => lock.lock('user'),
       unlock: ({ passphrase }) => lock.unlock(passphrase),
+      async systemAuthStatus() {
+        const status = await lock.systemAuthState();
+        return status.available ? status : { ...status, note: systemAuthUnavailableNote(deps.appInfo.platform) };
+      },
+      unlockWithSystem: () => lock.unlockWithSystem(),
       async setPassphrase({ current, next }) {
         const state = await lock.setPassphrase(current, next);
         events.emit('settings.changed', publicSettings(await vault.settings()));
