@@ -202,6 +202,8 @@ export interface StartOptions {
   readonly time?: HandlerDeps['time'];
   /** AWS options (an IAM port factory, sleep). */
   readonly aws?: HandlerDeps['aws'];
+  /** "Unlock with Touch ID": the OS's user check (a fake in tests). Default: none = not available. */
+  readonly systemAuth?: HandlerDeps['systemAuth'];
   /** Default: the OS keychain (needs scripts/with-keyring.sh). The UI bench passes a memory store. */
   readonly secretStore?: SecretStore;
   /** Runs after the vault is open and before the page loads (seed accounts, settings...). */
@@ -273,6 +275,7 @@ export async function startApp(options: StartOptions = {}): Promise<AppHarness> 
     ...(options.scan ? { scan: options.scan } : {}),
     ...(options.time ? { time: options.time } : {}),
     ...(options.aws ? { aws: options.aws } : {}),
+    ...(options.systemAuth ? { systemAuth: options.systemAuth } : {}),
     events: { emit: (name, payload) => emitToPage(name, payload) },
     onInternalError: (channel, error) => console.error(`[e2e main] ${channel}`, error),
   });

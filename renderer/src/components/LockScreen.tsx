@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { api, call, messageOf } from '../api.js';
 import type { LockStatus } from '../types.js';
 import { LockIcon } from './Icons.js';
+import { useSystemAuthStatus } from './SystemAuthSetting.js';
 
 const REASONS: Record<string, string> = {
   idle: 'Locked after a while without use.',
@@ -15,6 +16,21 @@ export function LockScreen({ status }: { status: LockStatus }) {
   const [passphrase, setPassphrase] = useState('');
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
+  // "Unlock with Touch ID" only when main says it can unlock now (available, turned on, passphrase set).
+  const systemAuth = useSystemAuthStatus();
+  const [prompting, setPrompting] = useState(false);
+  const unlockWithSystem = async () => {
+    setPrompting(true);
+    setError(undefined);
+    try {
+      await call(api().lock.unlockWithSystem());
+    } catch (e) {
+      // Cancelled or not recognised: main's sentence; the passphrase field stays the way in.
+      setError(messageOf(e));
+    } finally {
+      setPrompting(false);
+    }
+  };
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (passphrase === '') return;
@@ -42,6 +58,11 @@ export function LockScreen({ status }: { status: LockStatus }) {
         </label>
         {error ? <p id="lock-error" className="form__error" role="alert">{error}</p> : null}
         <button type="submit" className="button button--primary button--wide" disabled={busy || passphrase === ''}>{busy ? 'Checking…' : 'Unlock'}</button>
+        {systemAuth?.usable ? (
+          <button type="button" className="button button--wide" disabled={prompting || busy} onClick={() => void unlockWithSystem()}>
+            {prompting ? `Waiting for ${systemAuth.name ?? 'the system'}…` : `Unlock with ${systemAuth.name ?? 'system authentication'}`}
+          </button>
+        ) : null}
       </form>
     </main>
   );

@@ -4,6 +4,7 @@ import { getSettingsSections, registerSettingsSection } from '../slots.js';
 import { SettingsContext, useSettings } from '../settings-context.js';
 import type { PublicSettings } from '../types.js';
 import { CloseIcon } from './Icons.js';
+import { SystemAuthSetting } from './SystemAuthSetting.js';
 
 
 function Segmented<T extends string>({ label, value, options, onChange }: { label: string; value: T; options: ReadonlyArray<[T, string]>; onChange(value: T): void }) {
@@ -132,6 +133,7 @@ function LockSection() {
         </select>
       </label>
       <Switch name="lockOnScreenLock" label="Lock when the screen locks" checked={settings.lockOnScreenLock} onChange={(lockOnScreenLock) => void update({ lockOnScreenLock })} />
+      <SystemAuthSetting />
     </>
   );
 }
