@@ -287,7 +287,8 @@ export async function createAppLock(options: AppLockOptions): Promise<AppLock> {
     async clearPassphrase(current) {
       await check(current);
       // updateSettings merges a patch; an explicit undefined removes the key (vault.ts drops undefined fields).
-      await vault.updateSettings({ lockPassphraseHash: undefined });
+      // Touch ID goes off with it: setting a passphrase later must not silently bring it back.
+      await vault.updateSettings({ lockPassphraseHash: undefined, useSystemAuth: false });
       hash = undefined;
       locked = false;
       reason = undefined;

@@ -109,6 +109,17 @@ describe('unlock with system authentication: the lock rules', () => {
     app.dispose();
   });
 
+  it('turning the app lock off turns Touch ID off too (a new passphrase does not bring it back silently)', async () => {
+    const { app, call, vault } = await setup({ systemAuth: fakeSystemAuth() });
+    expect((await vault.settings()).useSystemAuth).toBe(true);
+    await call('lock.clearPassphrase', { current: PASSPHRASE });
+    expect((await vault.settings()).useSystemAuth).toBe(false);
+    expect(await call('settings.get')).toMatchObject({ ok: true, value: { lockEnabled: false, useSystemAuth: false } });
+    await call('lock.setPassphrase', { next: 'another one' });
+    expect(await call('lock.systemAuthStatus')).toMatchObject({ ok: true, value: { available: true, enabled: false, usable: false } });
+    app.dispose();
+  });
+
   it('not available: the channel says so with a sentence for the platform, and unlocking refuses without prompting', async () => {
     for (const platform of ['linux', 'win32'] as const) {
       const { app, call } = await setup({ platform });
