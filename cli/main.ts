@@ -16,6 +16,7 @@ const COMMANDS: Record<string, () => Promise<{ default: Command }>> = {
   aws: () => import('./commands/aws.js'),
   export: () => import('./commands/export.js'),
   import: () => import('./commands/import.js'),
+  backup: () => import('./commands/backup.js'),
 };
 
 const VERSION = '0.1.0';
