@@ -11,7 +11,7 @@ import { Toasts, type ToastMessage } from './components/Toast.js';
 import { accountTitle, groupCode, searchKey, spokenCode } from './format.js';
 import { useCodes } from './hooks/useCodes.js';
 import { useAuthdeskEvent } from './hooks/useEvent.js';
-import { getAccountActions, getHeaderItems } from './slots.js';
+import { getAccountActions, getAddedViews, getHeaderItems } from './slots.js';
 import type { Account, LockStatus, PublicSettings } from './types.js';
 
 type View = { kind: 'list' } | { kind: 'add'; method?: string } | { kind: 'settings' };
@@ -46,6 +46,8 @@ export function App() {
   const [hotpCodes, setHotpCodes] = useState<ReadonlyMap<string, string>>(new Map());
   const [visibleIds, setVisibleIds] = useState<readonly string[]>([]);
   const [announcement, setAnnouncement] = useState('');
+  // Ids of the accounts just added, for the areas' "just added" views (slots.ts AddedView).
+  const [justAdded, setJustAdded] = useState<readonly string[]>();
   const searchRef = useRef<HTMLInputElement>(null);
   const listRef = useRef<HTMLElement>(null);
   const unlocked = lock !== undefined && !lock.locked;
@@ -93,6 +95,7 @@ export function App() {
       setAccounts(undefined);
       setHotpCodes(new Map());
       setModal(undefined);
+      setJustAdded(undefined);
     }
   }, [unlocked, loadAccounts]);
 
@@ -128,6 +131,14 @@ export function App() {
   }, [accounts, query]);
 
   const byId = useMemo(() => new Map((accounts ?? []).map((a) => [a.id, a])), [accounts]);
+  const justAddedAccounts = useMemo(() => (justAdded ?? []).flatMap((id) => byId.get(id) ?? []), [justAdded, byId]);
+  const closeJustAdded = useCallback(() => {
+    setJustAdded(undefined);
+    // Its Done (or Esc) had focus and is gone: continue from the list.
+    window.requestAnimationFrame(() => {
+      if (document.activeElement === document.body) listRef.current?.querySelector<HTMLElement>('.list')?.focus();
+    });
+  }, []);
   const visibleTotp = useMemo(() => visibleIds.filter((id) => byId.get(id)?.type === 'totp'), [visibleIds, byId]);
   const codesState = useCodes(visibleTotp, unlocked && view.kind === 'list');
   // Codes depend on the clock offset (docs/time.md) and on settings (correction on/off) and on each
@@ -207,12 +218,15 @@ export function App() {
   useEffect(() => {
     if (view.kind === 'list' && previousView.current !== 'list') {
       window.requestAnimationFrame(() => {
+        // Something in the list area took focus already (a "just added" view): leave it there.
+        if (listRef.current?.contains(document.activeElement)) return;
         const list = listRef.current?.querySelector<HTMLElement>('.list');
         if (list) list.focus();
         else listRef.current?.querySelector<HTMLElement>('.empty .button--primary')?.focus();
       });
     }
     previousView.current = view.kind;
+    if (view.kind !== 'list') setJustAdded(undefined);
   }, [view.kind]);
 
   // Esc closes the Add and Settings sheets (dialogs handle their own Esc).
@@ -299,6 +313,7 @@ export function App() {
           </header>
           <main className="main" ref={listRef} id="account-list">
             {loadError ? <p className="banner banner--error" role="alert">{loadError}</p> : null}
+            {justAddedAccounts.length > 0 && !modal ? getAddedViews(justAddedAccounts).map(({ id, View }) => <View key={id} accounts={justAddedAccounts} close={closeJustAdded} />) : null}
             {accounts === undefined ? null : empty ? (
               <EmptyState onAdd={(method) => setView(method ? { kind: 'add', method } : { kind: 'add' })} />
             ) : filtered.length === 0 ? (
@@ -336,6 +351,7 @@ export function App() {
           onAdded={(added) => {
             setView({ kind: 'list' });
             setQuery('');
+            setJustAdded(added.map((a) => a.id));
             void loadAccounts().then(() => setSelectedId(added.at(-1)?.id));
             notify(added.length === 1 && added[0] ? `Added ${accountTitle(added[0])}` : `Added ${added.length} accounts`);
           }}

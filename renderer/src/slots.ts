@@ -7,6 +7,7 @@
  *   registerSettingsSection({ id: 'time', title: 'Time sync', order: 10, View })
  *   registerAccountAction({ id: 'aws-resync', label: 'Resync with AWS…', appliesTo: (a) => !!a.awsSerial, View })
  *   registerHeaderItem({ id: 'clock-health', order: 0, View })
+ *   registerAddedView({ id: 'aws-console', appliesTo: (added) => ..., View })
  *
  * Well-known add-method ids the empty state and the Add sheet refer to: 'scan-screen', 'image-file',
  * 'clipboard-image', 'camera', 'aws' (built in: 'uri', 'manual').
@@ -59,10 +60,29 @@ export interface HeaderItem {
   readonly View: ComponentType;
 }
 
+/** What an AddedView gets: the accounts just added (as they are now; deleted ones left out). */
+export interface AddedViewProps {
+  readonly accounts: readonly Account[];
+  /** Back to the plain list (the view is also dropped when the user leaves the list or the app locks). */
+  close(): void;
+}
+
+/**
+ * Shown in the list area right after accounts were added (by any add method), until closed: e.g.
+ * the AWS console's two codes for an account just scanned from the console. Unmounted while a
+ * dialog is open over the list (the dialog may show the same thing) and mounted again after.
+ */
+export interface AddedView {
+  readonly id: string;
+  appliesTo(accounts: readonly Account[]): boolean;
+  readonly View: ComponentType<AddedViewProps>;
+}
+
 const addMethods = new Map<string, AddMethod>();
 const settingsSections = new Map<string, SettingsSection>();
 const accountActions = new Map<string, AccountAction>();
 const headerItems = new Map<string, HeaderItem>();
+const addedViews = new Map<string, AddedView>();
 
 export function registerAddMethod(method: AddMethod): void {
   addMethods.set(method.id, method);
@@ -76,6 +96,9 @@ export function registerAccountAction(action: AccountAction): void {
 export function registerHeaderItem(item: HeaderItem): void {
   headerItems.set(item.id, item);
 }
+export function registerAddedView(view: AddedView): void {
+  addedViews.set(view.id, view);
+}
 
 const byOrder = <T extends { order: number }>(a: T, b: T) => a.order - b.order;
 export const getAddMethods = (): AddMethod[] => [...addMethods.values()].sort(byOrder);
@@ -83,3 +106,4 @@ export const getAddMethod = (id: string): AddMethod | undefined => addMethods.ge
 export const getSettingsSections = (): SettingsSection[] => [...settingsSections.values()].sort(byOrder);
 export const getAccountActions = (account: Account): AccountAction[] => [...accountActions.values()].filter((a) => a.appliesTo(account));
 export const getHeaderItems = (): HeaderItem[] => [...headerItems.values()].sort(byOrder);
+export const getAddedViews = (accounts: readonly Account[]): AddedView[] => [...addedViews.values()].filter((v) => v.appliesTo(accounts));

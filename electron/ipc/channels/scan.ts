@@ -21,6 +21,12 @@ export interface FoundAccount extends AccountPreview {
   /** Google exports: which QR code of the export (from 0) and how many there are. */
   readonly batch?: { readonly index: number; readonly size: number };
   /**
+   * Screen scans whose QR codes were on more than one display: the CapturedScreen.displayId of the
+   * display this code was on (an OS id, not for people: the picker numbers the displays that showed
+   * accounts, in capture order, "Display 1", "Display 2"). Absent otherwise: nothing to tell apart.
+   */
+  readonly display?: string;
+  /**
    * Same issuer, account name AND key as an account already in the vault (the UI unticks it by default).
    * A known name with a new key (AWS re-assigning a device to the same user) is not a duplicate.
    */

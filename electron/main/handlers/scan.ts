@@ -95,7 +95,7 @@ export function createScanHandlers(deps: ScanHandlerDeps): ScanService {
     }
   }
 
-  async function outcome(texts: readonly string[], notFound: string): Promise<ScanOutcome> {
+  async function outcome(texts: readonly string[], notFound: string, displayOf?: ReadonlyMap<string, string>): Promise<ScanOutcome> {
     if (texts.length === 0) throw new QrError('QR_NOT_FOUND', notFound);
     const existing = await deps.vault.list();
     const sameName = new Map<string, Account[]>();
@@ -126,17 +126,23 @@ export function createScanHandlers(deps: ScanHandlerDeps): ScanService {
     const others: string[] = [];
     const invalid: ScanOutcome['invalid'][number][] = [];
     const batches = new Map<number, { size: number; seen: Set<number> }>();
-    const push = async (a: OtpauthData, source: FoundAccount['source'], batch?: { index: number; size: number }) => {
+    // Which display a code was on, only when the codes came from more than one (see FoundAccount.display).
+    const displays = new Set(displayOf?.values());
+    const push = async (a: OtpauthData, source: FoundAccount['source'], batch?: { index: number; size: number }, display?: string) => {
       const { secret, ...rest } = a;
       const duplicate = await isDuplicate(a);
-      found.push({ ...rest, secretBits: Math.floor((secret.length * 5) / 8) * 8, index: accounts.length, source, ...(batch ? { batch } : {}), duplicate });
+      found.push({
+        ...rest, secretBits: Math.floor((secret.length * 5) / 8) * 8, index: accounts.length, source, ...(batch ? { batch } : {}),
+        ...(display !== undefined && displays.size > 1 ? { display } : {}), duplicate,
+      });
       accounts.push(a);
     };
     for (const text of texts) {
       const c = classifyPayload(text);
-      if (c.kind === 'otpauth') await push(c.account, 'otpauth');
+      const display = displayOf?.get(text);
+      if (c.kind === 'otpauth') await push(c.account, 'otpauth', undefined, display);
       else if (c.kind === 'migration') {
-        for (const a of c.accounts) await push(a, 'google-export', { index: c.batchIndex, size: c.batchSize });
+        for (const a of c.accounts) await push(a, 'google-export', { index: c.batchIndex, size: c.batchSize }, display);
         skipped.push(...c.skipped.map(({ issuer, label, reason }) => ({ issuer, label, reason })));
         const b = batches.get(c.batchId) ?? { size: c.batchSize, seen: new Set<number>() };
         b.seen.add(c.batchIndex);
@@ -167,12 +173,18 @@ export function createScanHandlers(deps: ScanHandlerDeps): ScanService {
     async screen() {
       const screens = await deps.captureScreens();
       const texts: string[] = [];
+      // A code on two displays (mirrored screens) counts once, on the first.
+      const displayOf = new Map<string, string>();
       for (const s of screens) {
-        for (const t of await decodeTexts(s.frame)) if (!texts.includes(t)) texts.push(t);
+        for (const t of await decodeTexts(s.frame)) {
+          if (texts.includes(t)) continue;
+          texts.push(t);
+          displayOf.set(t, s.displayId);
+        }
       }
       return outcome(texts, screens.length > 1
         ? `No QR code was found on your ${screens.length} screens. Make sure the code is fully visible and not covered by another window, then try again.`
-        : 'No QR code was found on the screen. Make sure the code is fully visible and not covered by another window, then try again.');
+        : 'No QR code was found on the screen. Make sure the code is fully visible and not covered by another window, then try again.', displayOf);
     },
 
     async imageFile() {

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { api, call, messageOf } from '../api.js';
 import { useNowSeconds } from '../hooks/useNow.js';
 import type { AccountActionProps } from '../slots.js';
+import type { Account } from '../types.js';
 import { awsApi } from './aws-api.js';
 import type { ConsolePairView } from './types.js';
 
@@ -9,8 +10,11 @@ import type { ConsolePairView } from './types.js';
  * Console assist: the AWS console asks for "MFA code 1" and "MFA code 2", two consecutive codes.
  * Both are shown at once (current and next), each with a copy button and how long it stays valid,
  * so nobody waits 30 s for the second code. Times are on main's corrected clock.
+ *
+ * Used in two places: the account menu's "AWS console codes…" dialog (below) and the view that
+ * opens by itself right after an AWS account is added (AddedAws.tsx).
  */
-export function ConsoleAssist({ account, close }: AccountActionProps) {
+export function ConsoleCodes({ account }: { account: Account }) {
   const [pair, setPair] = useState<ConsolePairView>();
   const [skew, setSkew] = useState(0);
   const [error, setError] = useState<string>();
@@ -30,6 +34,8 @@ export function ConsoleAssist({ account, close }: AccountActionProps) {
     }
   }, [account.id]);
   useEffect(() => {
+    setPair(undefined);
+    setCopied(undefined);
     void load();
   }, [load]);
   useEffect(() => {
@@ -47,7 +53,7 @@ export function ConsoleAssist({ account, close }: AccountActionProps) {
 
   const left = (until: number) => Math.max(0, Math.ceil((until - now) / 1000));
   return (
-    <div className="form aws-console" aria-label="AWS console codes">
+    <>
       <p className="setting__description">
         In the AWS console’s “Set up virtual MFA device” page, type <strong>MFA code 1</strong> and <strong>MFA code 2</strong> below,
         then choose <em>Add MFA</em>. Both codes are shown at once; no need to wait for the second.
@@ -72,6 +78,15 @@ export function ConsoleAssist({ account, close }: AccountActionProps) {
       ) : null}
       {copied ? <p className="field__hint" role="status">{copied}</p> : null}
       {error ? <p className="form__error" role="alert">{error}</p> : null}
+    </>
+  );
+}
+
+/** Account menu › "AWS console codes…" (a dialog). */
+export function ConsoleAssist({ account, close }: AccountActionProps) {
+  return (
+    <div className="form aws-console" aria-label="AWS console codes">
+      <ConsoleCodes account={account} />
       <div className="form__actions"><button type="button" className="button" onClick={close}>Close</button></div>
     </div>
   );

@@ -1,11 +1,13 @@
 // The aws area's UI, registered in the renderer's slots (renderer/src/slots.ts); main.tsx imports
 // this file at start. Without the `aws` area in main (window.authdesk.aws missing) nothing shows.
-import { registerAccountAction, registerAddMethod, registerSettingsSection } from '../slots.js';
+import { registerAccountAction, registerAddedView, registerAddMethod, registerSettingsSection } from '../slots.js';
 import { PendingAction, ResyncAction } from './AccountFlows.js';
-import { AWS_ISSUER, awsApi } from './aws-api.js';
+import { AddedAws } from './AddedAws.js';
+import { awsApi } from './aws-api.js';
 import { AwsSettings } from './AwsSettings.js';
 import { AwsWizard } from './AwsWizard.js';
 import { ConsoleAssist } from './ConsoleAssist.js';
+import { isAwsConsoleAccount, needsConsoleCodes } from './console.js';
 import './aws.css';
 
 const available = () => awsApi() !== undefined;
@@ -19,9 +21,11 @@ if (available()) {
 }
 registerAccountAction({
   id: 'aws-console', label: 'AWS console codes…',
-  appliesTo: (a) => available() && a.type === 'totp' && a.status === 'active' && a.issuer === AWS_ISSUER,
+  appliesTo: (a) => available() && isAwsConsoleAccount(a),
   View: ConsoleAssist,
 });
+// Right after adding: the console's two codes at once (one account), or a toast offering them (several).
+registerAddedView({ id: 'aws-console', appliesTo: (added) => available() && added.some(needsConsoleCodes), View: AddedAws });
 registerAccountAction({
   id: 'aws-resync', label: 'Resync with AWS…',
   appliesTo: (a) => available() && a.type === 'totp' && a.status === 'active' && a.awsSerial !== undefined,

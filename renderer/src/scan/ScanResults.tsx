@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState } from 'react';
+import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import { call, messageOf } from '../api.js';
 import type { Account } from '../types.js';
 import { scanApi, type FoundAccount, type ScanOutcome } from './api.js';
@@ -40,6 +40,13 @@ export function ScanResults({ outcome, onAdded, onCancel, onScanAgain }: {
     };
   }, [outcome.scanId]);
   const fromExport = outcome.accounts.some((a) => a.source === 'google-export');
+  // Codes from different displays: say which ("Display 1", "Display 2", in capture order), so two
+  // look-alike accounts (the same IAM user in two consoles) can be told apart.
+  const displayNumbers = useMemo(() => {
+    const numbers = new Map<string, number>();
+    for (const a of outcome.accounts) if (a.display !== undefined && !numbers.has(a.display)) numbers.set(a.display, numbers.size + 1);
+    return numbers.size > 1 ? numbers : undefined;
+  }, [outcome.accounts]);
   const toggle = (index: number) => setSelected((prev) => {
     const next = new Set(prev);
     if (next.has(index)) next.delete(index);
@@ -81,6 +88,7 @@ export function ScanResults({ outcome, onAdded, onCancel, onScanAgain }: {
                   <span className="scan-results__issuer">{a.issuer || a.label}</span>
                   {a.issuer ? <span className="scan-results__label">{a.label}</span> : null}
                   <span className="scan-results__meta">{describe(a)}</span>
+                  {displayNumbers && a.display !== undefined ? <span className="scan-results__display">Display {displayNumbers.get(a.display)}</span> : null}
                   {a.batch && a.batch.size > 1 ? <span className="scan-results__tag">QR code {a.batch.index + 1} of {a.batch.size}</span> : null}
                   {a.duplicate ? <span className="scan-results__tag scan-results__tag--warn">Already in Authdesk</span> : null}
                 </span>

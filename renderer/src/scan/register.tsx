@@ -4,7 +4,7 @@
  * for the first three and in a Web Worker here for the camera; adding always goes through main.
  */
 import { useCallback, useEffect, useRef, useState, type DragEvent } from 'react';
-import { call, messageOf } from '../api.js';
+import { ApiError, call, messageOf } from '../api.js';
 import { registerAddMethod, type AddMethodProps } from '../slots.js';
 import { scanApi, type ScanApi, type ScanOutcome } from './api.js';
 import { CameraScan } from './CameraScan.js';
@@ -14,6 +14,10 @@ import './scan.css';
 const UNAVAILABLE = 'Scanning is not available in this version of Authdesk. Paste the link or enter the key instead.';
 /** The largest dropped file sent to main (electron/ipc/channels/scan.ts MAX_DROPPED_IMAGE_BYTES). */
 const MAX_DROP_BYTES = 48 * 1024 * 1024;
+/** The OS refused screen capture (macOS Screen Recording permission, a Wayland portal): retrying rarely helps. */
+const CAPTURE_DENIED = 'SCREEN_CAPTURE_DENIED';
+/** The renderer's own platform (main's is not sent over IPC); in Electron on macOS it says "MacIntel". */
+const onMac = () => /^Mac/.test(navigator.platform);
 
 function toBase64(bytes: Uint8Array): string {
   let binary = '';
@@ -32,8 +36,9 @@ function ScanRunner({ props, run, auto, intro, idle, alternatives, children }: {
   children?: (start: (run: (api: ScanApi) => Promise<ScanOutcome | null>) => void, busy: boolean) => React.ReactNode;
 }) {
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
+  const [error, setError] = useState<{ message: string; code?: string }>();
   const [outcome, setOutcome] = useState<ScanOutcome>();
+  const firstAlternative = useRef<HTMLButtonElement>(null);
   const started = useRef(false);
   // A scan that finishes after this view closed (Cancel or ✕ while scanning) is dropped in main at once.
   const mounted = useRef(true);
@@ -46,7 +51,7 @@ function ScanRunner({ props, run, auto, intro, idle, alternatives, children }: {
   const start = useCallback((job: (api: ScanApi) => Promise<ScanOutcome | null>) => {
     const api = scanApi();
     if (!api) {
-      setError(UNAVAILABLE);
+      setError({ message: UNAVAILABLE });
       return;
     }
     setBusy(true);
@@ -60,9 +65,14 @@ function ScanRunner({ props, run, auto, intro, idle, alternatives, children }: {
       if (result) setOutcome(result);
     }, (e: unknown) => {
       setBusy(false);
-      setError(messageOf(e));
+      setError({ message: messageOf(e), ...(e instanceof ApiError ? { code: e.code } : {}) });
     });
   }, []);
+  const denied = error?.code === CAPTURE_DENIED && alternatives.length > 0;
+  // Capture refused: the way that works now is the first alternative; take the user there.
+  useEffect(() => {
+    if (denied) firstAlternative.current?.focus();
+  }, [denied]);
   useEffect(() => {
     if (auto && !started.current) {
       started.current = true;
@@ -75,8 +85,20 @@ function ScanRunner({ props, run, auto, intro, idle, alternatives, children }: {
     <div className="scan-runner" aria-busy={busy}>
       <p className="scan-runner__intro">{busy ? idle : intro}</p>
       {children?.(start, busy)}
-      {error ? <p className="form__error" role="alert">{error}</p> : null}
-      {error && alternatives.length > 0 ? (
+      {error ? <p className="form__error" role="alert">{error.message}</p> : null}
+      {denied ? (
+        // Permission refused: "Clipboard image" (the first alternative) is the primary action, not
+        // "Try again", which fails the same way until the permission is given (and, on macOS, the app restarted).
+        <div className="scan-runner__alternatives scan-runner__alternatives--denied" role="group" aria-label="Other ways to add the code">
+          {alternatives.map((a, i) => (
+            <button key={a.id} ref={i === 0 ? firstAlternative : undefined} type="button" className={i === 0 ? 'button button--primary' : 'button'} onClick={() => props.switchTo(a.id)}>{a.label}</button>
+          ))}
+        </div>
+      ) : null}
+      {denied && onMac() ? (
+        <p className="scan-runner__restart">After you turn on the permission, quit and reopen Authdesk: macOS applies it only when the app restarts. Until then, “Try again” gets this same message.</p>
+      ) : null}
+      {error && !denied && alternatives.length > 0 ? (
         <p className="scan-runner__alternatives">
           Or: {alternatives.map((a, i) => (
             <span key={a.id}>{i > 0 ? ' · ' : ''}<button type="button" className="link-button" onClick={() => props.switchTo(a.id)}>{a.label}</button></span>
@@ -85,7 +107,7 @@ function ScanRunner({ props, run, auto, intro, idle, alternatives, children }: {
       ) : null}
       <div className="form__actions">
         <button type="button" className="button" onClick={props.onCancel}>Cancel</button>
-        <button type="button" className="button button--primary" disabled={busy} onClick={() => start(run)}>{busy ? 'Scanning…' : error ? 'Try again' : 'Scan'}</button>
+        <button type="button" className={denied ? 'button' : 'button button--primary'} disabled={busy} onClick={() => start(run)}>{busy ? 'Scanning…' : error ? 'Try again' : 'Scan'}</button>
       </div>
     </div>
   );
