@@ -145,6 +145,10 @@ describe('Scan screen → Add: the AWS console codes open at once', () => {
     expect(Math.abs(left1 - expected1)).toBeLessThanOrEqual(1);
     expect(left2 - left1).toBe(30);
     await page.screenshot({ path: path.join(SHOTS, 'added-console-codes.png') });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.waitForTimeout(400); // the theme's colour transitions
+    await page.screenshot({ path: path.join(SHOTS, 'added-console-codes-dark.png') });
+    await page.emulateMedia({ colorScheme: 'light' });
 
     // Copy code 1, then code 2: main puts exactly the shown codes on the clipboard.
     await view.getByRole('button', { name: 'Copy code 1' }).click();
