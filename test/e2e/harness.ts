@@ -204,6 +204,8 @@ export interface StartOptions {
   readonly aws?: HandlerDeps['aws'];
   /** "Unlock with Touch ID": the OS's user check (a fake in tests). Default: none = not available. */
   readonly systemAuth?: HandlerDeps['systemAuth'];
+  /** Backup's open/save dialogs (a fake returning chosen paths). Default: none (they say they need the app). */
+  readonly backupDialogs?: HandlerDeps['backupDialogs'];
   /** Default: the OS keychain (needs scripts/with-keyring.sh). The UI bench passes a memory store. */
   readonly secretStore?: SecretStore;
   /** Runs after the vault is open and before the page loads (seed accounts, settings...). */
@@ -276,6 +278,7 @@ export async function startApp(options: StartOptions = {}): Promise<AppHarness> 
     ...(options.time ? { time: options.time } : {}),
     ...(options.aws ? { aws: options.aws } : {}),
     ...(options.systemAuth ? { systemAuth: options.systemAuth } : {}),
+    ...(options.backupDialogs ? { backupDialogs: options.backupDialogs } : {}),
     events: { emit: (name, payload) => emitToPage(name, payload) },
     onInternalError: (channel, error) => console.error(`[e2e main] ${channel}`, error),
   });
