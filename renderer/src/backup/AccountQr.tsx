@@ -1,5 +1,5 @@
-import { useState, type FormEvent } from 'react';
-import { call, messageOf } from '../api.js';
+import { useEffect, useState, type FormEvent } from 'react';
+import { api, call, messageOf } from '../api.js';
 import type { AccountActionProps } from '../slots.js';
 import { backupApi } from './backup-api.js';
 
@@ -12,8 +12,22 @@ export function AccountQr({ account, close }: AccountActionProps) {
   const [dataUrl, setDataUrl] = useState<string>();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
+  // Like "Show secret key…": without an app lock, say what to do instead of failing on submit.
+  const [lockSet, setLockSet] = useState<boolean>();
+  useEffect(() => {
+    void call(api().settings.get()).then((s) => setLockSet(s.lockEnabled), () => setLockSet(true));
+  }, []);
   const backup = backupApi();
-  if (!backup) return null;
+  const name = account.issuer ? `${account.issuer} (${account.label})` : account.label;
+  if (!backup || lockSet === undefined) return null;
+  if (!lockSet) {
+    return (
+      <div className="form">
+        <p className="backup-note">Showing a QR code needs the app lock: set a passphrase in <b>Settings → App lock</b> first, so nobody passing by your computer can copy your keys.</p>
+        <div className="form__actions"><button type="button" className="button button--primary" autoFocus onClick={close}>OK</button></div>
+      </div>
+    );
+  }
 
   const show = async (event: FormEvent) => {
     event.preventDefault();
@@ -32,6 +46,7 @@ export function AccountQr({ account, close }: AccountActionProps) {
   if (dataUrl) {
     return (
       <div className="backup-qr">
+        <p className="backup-heading">{name}</p>
         <img src={dataUrl} alt={`QR code of ${account.issuer ? `${account.issuer}: ` : ''}${account.label}`} />
         <p className="backup-warning">This QR code is the account’s secret key. Scan it with your other authenticator, then close this window.</p>
         <div className="form__actions"><button type="button" className="button button--primary" onClick={close}>Done</button></div>
@@ -40,7 +55,7 @@ export function AccountQr({ account, close }: AccountActionProps) {
   }
   return (
     <form className="form" onSubmit={(e) => void show(e)} aria-label="Show QR code">
-      <p className="backup-note">Show a QR code of this account, to add it to another authenticator app.</p>
+      <p className="backup-note">Show a QR code of <b>{name}</b>, to add it to another authenticator app.</p>
       <label className="field"><span className="field__label">App lock passphrase</span>
         <input className="input" type="password" name="lockPassphrase" autoFocus autoComplete="current-password" value={lockPassphrase} onChange={(e) => setLockPassphrase(e.target.value)} /></label>
       {error ? <p className="form__error" role="alert">{error}</p> : null}

@@ -77,10 +77,20 @@ export function BackupSettings() {
     });
   };
 
+  const lockSet = settings.lockEnabled;
+  /** The re-entered app lock passphrase; without an app lock, what to do instead (as "Show secret key…" says). */
+  const lockField = (why: string) => (lockSet ? (
+    <label className="field"><span className="field__label">App lock passphrase</span>
+      <input className="input" type="password" name="lockPassphrase" autoComplete="current-password" value={lockPassphrase} onChange={(e) => setLockPassphrase(e.target.value)} />
+      <span className="field__hint">{why}</span></label>
+  ) : (
+    <p className="backup-warning" role="note">Set an app lock passphrase first (Settings › App lock): backups and exports hold your keys, so they are kept behind the lock.</p>
+  ));
+
   const keepOptions = [0, 3, 5, 10, 20, 50];
   return (
     <>
-      <div className="setting" data-testid="backup-status">
+      <div className="setting backup-stacked" data-testid="backup-status">
         <span className="setting__text">
           <span className="setting__label">Automatic backups</span>
           <span className="setting__description">
@@ -97,19 +107,17 @@ export function BackupSettings() {
         </span>
       </div>
       {mode === 'passphrase' ? (
-        <form className="form form--inset" onSubmit={savePassphrase} aria-label="Backup passphrase">
+        <form className="form form--inset backup-panel" onSubmit={savePassphrase} aria-label="Backup passphrase">
           <label className="field"><span className="field__label">Backup passphrase (8 or more characters)</span>
             <input className="input" type="password" name="backupPassphrase" autoFocus autoComplete="new-password" value={next} onChange={(e) => setNext(e.target.value)} /></label>
           <label className="field"><span className="field__label">Repeat it</span>
             <input className="input" type="password" name="backupPassphraseConfirm" autoComplete="new-password" value={confirm} onChange={(e) => setConfirm(e.target.value)} /></label>
-          <label className="field"><span className="field__label">App lock passphrase</span>
-            <input className="input" type="password" name="lockPassphrase" autoComplete="current-password" value={lockPassphrase} onChange={(e) => setLockPassphrase(e.target.value)} />
-            <span className="field__hint">Backups hold your keys, so changing their passphrase needs the app lock’s passphrase.</span></label>
+          {lockField('Backups hold your keys, so changing their passphrase needs the app lock’s passphrase.')}
           <p className="backup-note">The passphrase is kept in your system keychain for automatic backups. To restore on another computer you must know it: write it down somewhere safe.</p>
           {error ? <p className="form__error" role="alert">{error}</p> : null}
           <div className="form__actions">
             <button type="button" className="button" onClick={reset}>Cancel</button>
-            <button type="submit" className="button button--primary" disabled={busy || next.length < 8}>Save passphrase</button>
+            <button type="submit" className="button button--primary" disabled={busy || !lockSet || next.length < 8}>Save passphrase</button>
           </div>
         </form>
       ) : null}
@@ -128,14 +136,20 @@ export function BackupSettings() {
         <button type="button" className="button button--small" disabled={busy || importing !== undefined} onClick={() => void run(async () => { const step = await call(backup.importChoose()); if (step) setImporting(step); })}>Import a file…</button>
       </div>
       {status && status.backups.length > 0 && !importing ? (
-        <ul className="backup-list" aria-label="Automatic backups">
-          {status.backups.map((b) => (
-            <li key={b.name}>
-              <span>{when(b.createdAt)} <span className="backup-note">({Math.ceil(b.bytes / 1024)} KB)</span></span>
-              <button type="button" className="button button--small" disabled={busy} onClick={() => void run(async () => setImporting(await call(backup.restoreOpen({ name: b.name }))))}>Restore…</button>
-            </li>
-          ))}
-        </ul>
+        <div className="setting backup-stacked">
+          <span className="setting__text">
+            <span className="setting__label" id="backup-list-label">Restore an automatic backup</span>
+            <span className="setting__description">Adds back the accounts that backup holds and this vault lacks; nothing here is changed or removed.</span>
+          </span>
+          <ul className="backup-list" aria-labelledby="backup-list-label">
+            {status.backups.map((b) => (
+              <li key={b.name}>
+                <span>{when(b.createdAt)} <span className="backup-note">({Math.ceil(b.bytes / 1024)} KB)</span></span>
+                <button type="button" className="button button--small" disabled={busy} aria-label={`Restore the backup of ${when(b.createdAt)}…`} onClick={() => void run(async () => setImporting(await call(backup.restoreOpen({ name: b.name }))))}>Restore…</button>
+              </li>
+            ))}
+          </ul>
+        </div>
       ) : null}
       {importing ? <ImportFlow initial={importing} onDone={(message) => { setImporting(undefined); refresh(); if (message) notify(message); }} /> : null}
 
@@ -148,7 +162,7 @@ export function BackupSettings() {
       </div>
       {exportWarning ? <p className="backup-warning" role="status">{exportWarning}</p> : null}
       {mode === 'export' ? (
-        <form className="form form--inset" onSubmit={doExport} aria-label="Export">
+        <form className="form form--inset backup-panel" onSubmit={doExport} aria-label="Export">
           <label className="field"><span className="field__label">Format</span>
             <select className="input" name="exportFormat" value={format} onChange={(e) => setFormat(e.target.value as ExportFormatId)}>
               {EXPORT_FORMATS.map((f) => <option key={f.id} value={f.id}>{f.label}</option>)}
@@ -162,12 +176,11 @@ export function BackupSettings() {
                 <input className="input" type="password" name="exportPassphraseConfirm" autoComplete="new-password" value={confirm} onChange={(e) => setConfirm(e.target.value)} /></label>
             </>
           ) : <p className="backup-warning">This file will hold your secret keys in plain form. Anyone who gets it can make your codes.</p>}
-          <label className="field"><span className="field__label">App lock passphrase</span>
-            <input className="input" type="password" name="lockPassphrase" autoComplete="current-password" value={lockPassphrase} onChange={(e) => setLockPassphrase(e.target.value)} /></label>
+          {lockField('Exports hold your keys, so they need the app lock’s passphrase.')}
           {error ? <p className="form__error" role="alert">{error}</p> : null}
           <div className="form__actions">
             <button type="button" className="button" onClick={reset}>Cancel</button>
-            <button type="submit" className="button button--primary" disabled={busy || lockPassphrase === '' || (format === 'authdesk' && next.length < 8)}>Choose where to save…</button>
+            <button type="submit" className="button button--primary" disabled={busy || !lockSet || lockPassphrase === '' || (format === 'authdesk' && next.length < 8)}>Choose where to save…</button>
           </div>
         </form>
       ) : null}

@@ -51,8 +51,9 @@ export function ImportFlow({ initial, onDone }: { initial: ImportStep; onDone(me
 
   if (step.state === 'needs-passphrase') {
     return (
-      <form className="form form--inset" onSubmit={(e) => void decrypt(e)} aria-label="Passphrase of the file">
-        <label className="field"><span className="field__label">This {step.formatName} is encrypted. Its passphrase:</span>
+      <form className="form form--inset backup-panel" onSubmit={(e) => void decrypt(e)} aria-label="Passphrase of the file">
+        <p className="backup-note">This {step.formatName} is protected by a passphrase: the one chosen when it was made.</p>
+        <label className="field"><span className="field__label">Passphrase of the file</span>
           <input className="input" type="password" name="filePassphrase" autoFocus autoComplete="off" value={passphrase} onChange={(e) => setPassphrase(e.target.value)} /></label>
         {error ? <p className="form__error" role="alert">{error}</p> : null}
         <div className="form__actions">
@@ -65,8 +66,8 @@ export function ImportFlow({ initial, onDone }: { initial: ImportStep; onDone(me
 
   const blocked = step.unsupported.length > 0 && !skipUnsupported;
   return (
-    <div className="form form--inset" aria-label="Import preview">
-      <p className="backup-note">{step.formatName}: {step.toAdd.length} account{step.toAdd.length === 1 ? '' : 's'} to import.</p>
+    <div className="form form--inset backup-panel" role="group" aria-label="Import preview">
+      <p className="backup-heading">{step.formatName}: {step.toAdd.length} account{step.toAdd.length === 1 ? '' : 's'} to import.</p>
       {step.toAdd.length > 0 ? (
         <ul className="backup-list" aria-label="Accounts to import">
           {step.toAdd.map((a, i) => <li key={i}><span><span className="backup-list__mark backup-list__mark--add">+</span>{a.issuer ? `${a.issuer}: ` : ''}{a.label}{a.type === 'hotp' ? ' (HOTP)' : ''}</span></li>)}
@@ -76,7 +77,7 @@ export function ImportFlow({ initial, onDone }: { initial: ImportStep; onDone(me
         <>
           <p className="backup-note">Skipped as duplicates ({step.duplicates.length}):</p>
           <ul className="backup-list" aria-label="Duplicates">
-            {step.duplicates.map((d, i) => <li key={i}><span><span className="backup-list__mark">=</span>{d.name}</span><span className="backup-note">{d.reason}</span></li>)}
+            {step.duplicates.map((d, i) => <li key={i} className="backup-list__reasoned"><span><span className="backup-list__mark">=</span>{d.name}</span><span className="backup-note backup-list__reason">{d.reason}</span></li>)}
           </ul>
         </>
       ) : null}
@@ -84,7 +85,7 @@ export function ImportFlow({ initial, onDone }: { initial: ImportStep; onDone(me
         <>
           <p className="backup-note">Authdesk cannot use {step.unsupported.length === 1 ? 'this entry' : `these ${step.unsupported.length} entries`}:</p>
           <ul className="backup-list" aria-label="Unsupported entries">
-            {step.unsupported.map((u, i) => <li key={i}><span><span className="backup-list__mark backup-list__mark--warn">!</span>{u.name}</span><span className="backup-note">{u.reason}</span></li>)}
+            {step.unsupported.map((u, i) => <li key={i} className="backup-list__reasoned"><span><span className="backup-list__mark backup-list__mark--warn">!</span>{u.name}</span><span className="backup-note backup-list__reason">{u.reason}</span></li>)}
           </ul>
           <label className="setting setting--switch">
             <span className="setting__text"><span className="setting__label">Import the others and leave these out</span></span>
@@ -93,6 +94,7 @@ export function ImportFlow({ initial, onDone }: { initial: ImportStep; onDone(me
         </>
       ) : null}
       {step.warnings.map((w, i) => <p key={i} className="backup-warning" role="status">{w}</p>)}
+      {blocked ? <p className="backup-note">Nothing is imported while these are in the file: turn on “Import the others and leave these out” to go ahead.</p> : null}
       {progress && busy ? <p className="backup-note" role="status">Storing keys in the keychain: {progress.done} / {progress.total}</p> : null}
       {error ? <p className="form__error" role="alert">{error}</p> : null}
       <div className="form__actions">

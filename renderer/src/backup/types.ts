@@ -1,10 +1,7 @@
-// Types of the backup area, imported as TYPES ONLY (erased from the bundle). See renderer/src/types.ts
-// for why the lint exemption is needed for electron/ipc type imports.
-// eslint-disable-next-line no-restricted-imports
+// Types of the backup area, imported as TYPES ONLY (erased from the bundle; the lint rule allows
+// type imports from electron/ipc).
 export type { AutoBackupInfo, BackupStatus, ExportFormatId, ExportResult, ImportStep } from '../../../electron/ipc/channels/backup.js';
-// eslint-disable-next-line no-restricted-imports
 import type { backup } from '../../../electron/ipc/channels/backup.js';
-// eslint-disable-next-line no-restricted-imports
 import type { ApiFunction } from '../../../electron/ipc/channel.js';
 
 type Channels = (typeof backup)['channels'];
