@@ -160,7 +160,10 @@ export function maybeAutoBackup(vault: VaultApi, options: AutoBackupOptions = {}
   return run;
 }
 
-/** "Back up now" in Settings: same as maybeAutoBackup but written even if unchanged or keep = 0 (then 1 is kept). */
+/**
+ * "Back up now" in Settings: same as maybeAutoBackup but written even if unchanged or keep = 0.
+ * With keep = 0 (automatic backups off) nothing is pruned: "off" promises the existing files stay.
+ */
 export function backupNow(vault: VaultApi, options: AutoBackupOptions = {}): Promise<AutoBackupResult> {
   const previous = queues.get(vault.vaultId) ?? Promise.resolve();
   const run = previous.then(() => runAutoBackup(vault, options, true));
@@ -171,8 +174,8 @@ export function backupNow(vault: VaultApi, options: AutoBackupOptions = {}): Pro
 async function runAutoBackup(vault: VaultApi, options: AutoBackupOptions, forced: boolean): Promise<AutoBackupResult> {
   try {
     const settings = await vault.settings();
-    const keep = forced ? Math.max(1, settings.autoBackupKeep) : settings.autoBackupKeep;
-    if (keep <= 0) return { status: 'off' };
+    const keep = settings.autoBackupKeep;
+    if (keep <= 0 && !forced) return { status: 'off' };
     const passphrase = await getBackupPassphrase(vault, options);
     if (passphrase === null) {
       if (forced) throw new BackupError('BACKUP_NO_PASSPHRASE', 'Set a backup passphrase first (Settings -> Backup).');
@@ -199,7 +202,7 @@ async function runAutoBackup(vault: VaultApi, options: AutoBackupOptions, forced
     await syncDir(dir);
     lastContent.set(vault.vaultId, contentDigest);
     let pruned = 0;
-    for (const old of (await listAutoBackups(dataDir)).slice(keep)) {
+    for (const old of keep > 0 ? (await listAutoBackups(dataDir)).slice(keep) : []) {
       await fs.rm(old.path, { force: true });
       pruned++;
     }

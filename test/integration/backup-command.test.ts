@@ -212,6 +212,12 @@ describe('authdesk backup (built CLI, real keychain)', () => {
     expect((await runCli(['add', '--uri', 'otpauth://totp/Keep:two?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=Keep'], { dataDir: source })).code).toBe(0);
     expect((await listAutoBackups(source)).map((f) => f.path)).toEqual(left.map((f) => f.path));
     expect((await runCli(['backup', 'status'], { dataDir: source })).stdout).toContain('Automatic backups: off (keep is 0');
+    // A backup made by hand while automatic ones are off deletes none of the earlier files.
+    const manual = await runCli(['backup', 'now', '--json'], { dataDir: source });
+    expect(manual.code).toBe(0);
+    expect(JSON.parse(manual.stdout)).toMatchObject({ accounts: 6, pruned: 0 });
+    expect(await listAutoBackups(source)).toHaveLength(3);
+    for (const f of left) expect(statSync(f.path).isFile()).toBe(true);
 
     const back = await runCli(['backup', 'keep', '5'], { dataDir: source });
     expect(back.code).toBe(0);
