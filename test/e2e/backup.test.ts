@@ -105,6 +105,23 @@ async function rowCode(page: Page, name: RegExp): Promise<string> {
 
 const toast = (page: Page) => page.locator('.toast').last();
 
+/** WCAG contrast of each selector's first element's text against its nearest opaque background. */
+async function contrasts(page: Page, selectors: string[]): Promise<Record<string, number>> {
+  return (await page.evaluate(`(() => {
+    const parse = (c) => (c.match(/[\\d.]+/g) || []).map(Number);
+    const lum = ([r, g, b]) => [r, g, b].map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; }).reduce((s, v, i) => s + v * [0.2126, 0.7152, 0.0722][i], 0);
+    const bg = (el) => { for (let e = el; e; e = e.parentElement) { const c = parse(getComputedStyle(e).backgroundColor); if (c.length === 3 || (c.length === 4 && c[3] === 1)) return c.slice(0, 3); } return [255, 255, 255]; };
+    const out = {};
+    for (const sel of ${JSON.stringify(selectors)}) {
+      const el = document.querySelector(sel);
+      if (!el) { out[sel] = 0; continue; }
+      const a = lum(parse(getComputedStyle(el).color).slice(0, 3)), b = lum(bg(el));
+      out[sel] = Math.round(((Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05)) * 100) / 100;
+    }
+    return out;
+  })()`)) as Record<string, number>;
+}
+
 async function openBackupSettings(page: Page) {
   if ((await page.getByRole('heading', { name: 'Settings' }).count()) === 0) await page.getByRole('button', { name: 'Settings' }).click();
   const region = page.getByRole('region', { name: 'Backup' });
@@ -439,6 +456,9 @@ describe('Settings › Backup screenshots', () => {
         await region.getByRole('button', { name: 'Import a file…' }).click();
         await region.getByRole('group', { name: 'Import preview' }).waitFor();
         await region.screenshot({ path: shot('-import') });
+        // Small text in the tinted panel and the rows meets WCAG AA (4.5:1) in this theme.
+        const ratios = await contrasts(page, ['.backup-panel .backup-heading', '.backup-panel .backup-note', '.backup-panel .backup-list__reason', '.backup-panel .setting__label', '.backup-stacked .setting__description']);
+        for (const [selector, ratio] of Object.entries(ratios)) expect(ratio, selector).toBeGreaterThanOrEqual(4.5);
         await region.getByRole('group', { name: 'Import preview' }).getByRole('button', { name: 'Cancel' }).click();
         for (const file of shots) expect(statSync(file).size).toBeGreaterThan(20_000);
         expect(app.pageErrors).toEqual([]);

@@ -144,8 +144,8 @@ export function BackupSettings() {
           <ul className="backup-list" aria-labelledby="backup-list-label">
             {status.backups.map((b) => (
               <li key={b.name}>
-                <span>{when(b.createdAt)} <span className="backup-note">({Math.ceil(b.bytes / 1024)} KB)</span></span>
-                <button type="button" className="button button--small" disabled={busy} aria-label={`Restore the backup of ${when(b.createdAt)}…`} onClick={() => void run(async () => setImporting(await call(backup.restoreOpen({ name: b.name }))))}>Restore…</button>
+                <span>{when(b.createdAt, true)} <span className="backup-note">({Math.ceil(b.bytes / 1024)} KB)</span></span>
+                <button type="button" className="button button--small" disabled={busy} aria-label={`Restore the backup of ${when(b.createdAt, true)}…`} onClick={() => void run(async () => setImporting(await call(backup.restoreOpen({ name: b.name }))))}>Restore…</button>
               </li>
             ))}
           </ul>

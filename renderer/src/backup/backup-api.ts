@@ -22,8 +22,8 @@ function subscribe<T>(name: string, listener: (payload: T) => void): () => void 
 export const onBackupChanged = (listener: (status: BackupStatus) => void) => subscribe('backup.changed', listener);
 export const onBackupProgress = (listener: (p: { done: number; total: number }) => void) => subscribe('backup.progress', listener);
 
-/** "3 Mar 2025, 14:05" in the person's locale. */
-export function when(iso: string): string {
+/** "3 Mar 2025, 14:05" in the person's locale; with `seconds`, "14:05:09" (backups minutes apart look alike otherwise). */
+export function when(iso: string, seconds = false): string {
   const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+  return Number.isNaN(d.getTime()) ? iso : d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: seconds ? 'medium' : 'short' });
 }
