@@ -6,7 +6,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { TestKey } from '../iam-server/server.js';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import { isAuthdeskError } from '../../core/errors.js';
+import { createIamPort, type AwsClientOptions, type SdkIamPort } from '../../node/aws/iam-client.js';
+import { IamServer, type TestKey } from '../iam-server/server.js';
 
 /** An env with no AWS settings at all (config files pointed at empty temp files). */
 export function cleanAwsEnv(base: NodeJS.ProcessEnv, dir: string): NodeJS.ProcessEnv {
@@ -63,4 +66,52 @@ export async function withEnv<T>(env: NodeJS.ProcessEnv, fn: () => Promise<T>): 
     for (const k of Object.keys(process.env)) delete process.env[k];
     Object.assign(process.env, saved);
   }
+}
+
+/**
+ * The shared set-up of the SDK-level IAM tests: one test IAM server and one temp AWS config dir per
+ * file, clock reset and SDK clients destroyed after each test. Call at the top level of a test file.
+ */
+export function iamSdkFixture() {
+  let server: IamServer | undefined;
+  let dir: ReturnType<typeof awsTempDir> | undefined;
+  const ports: SdkIamPort[] = [];
+  beforeAll(async () => {
+    server = await IamServer.start();
+    dir = awsTempDir();
+  });
+  afterEach(() => {
+    server?.setClockOffsetMs(0);
+    for (const p of ports.splice(0)) p.destroy();
+  });
+  afterAll(async () => {
+    await server?.close();
+    dir?.cleanup();
+  });
+  const fixture = {
+    get server(): IamServer { return server!; },
+    get dir(): { path: string } { return dir!; },
+    env(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+      return { ...cleanAwsEnv(process.env, dir!.path), ...extra };
+    },
+    async port(options: AwsClientOptions = {}): Promise<SdkIamPort> {
+      const p = await createIamPort({ maxAttempts: 2, ...options });
+      ports.push(p);
+      return p;
+    },
+    withKey<T>(key: TestKey, fn: (p: SdkIamPort) => Promise<T>, options: AwsClientOptions = {}): Promise<T> {
+      return withEnv(fixture.env(keyEnv(key, server!.url)), async () => fn(await fixture.port(options)));
+    },
+    /** The AuthdeskError a promise rejects with (anything else, or success, fails the test). */
+    async failure(promise: Promise<unknown>) {
+      try {
+        await promise;
+      } catch (error) {
+        if (!isAuthdeskError(error)) throw error;
+        return error;
+      }
+      throw new Error('expected a failure');
+    },
+  };
+  return fixture;
 }

@@ -5,69 +5,29 @@
  */
 import { appendFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { isAuthdeskError } from '../../core/errors.js';
+import { describe, expect, it } from 'vitest';
 import { AWS_ERRORS } from '../../core/iam/port.js';
-import { createIamPort, type AwsClientOptions, type SdkIamPort } from '../../node/aws/iam-client.js';
 import { listAwsProfiles } from '../../node/aws/profiles.js';
-import { awsTempDir, cleanAwsEnv, keyEnv, withEnv, writeProfiles } from '../helpers/iam-env.js';
-import { IamServer, TEST_KEYS, type TestKey } from '../iam-server/server.js';
+import { iamSdkFixture, keyEnv, withEnv, writeProfiles } from '../helpers/iam-env.js';
+import { TEST_KEYS } from '../iam-server/server.js';
 
-let server: IamServer;
-let dir: ReturnType<typeof awsTempDir>;
-const ports: SdkIamPort[] = [];
-
-beforeAll(async () => {
-  server = await IamServer.start();
-  dir = awsTempDir();
-});
-afterEach(() => {
-  server.setClockOffsetMs(0);
-  for (const p of ports.splice(0)) p.destroy();
-});
-afterAll(async () => {
-  await server.close();
-  dir.cleanup();
-});
-
-function env(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  return { ...cleanAwsEnv(process.env, dir.path), ...extra };
-}
-
-async function port(options: AwsClientOptions = {}): Promise<SdkIamPort> {
-  const p = await createIamPort({ maxAttempts: 2, ...options });
-  ports.push(p);
-  return p;
-}
-
-async function withKey<T>(key: TestKey, fn: (p: SdkIamPort) => Promise<T>, options: AwsClientOptions = {}): Promise<T> {
-  return withEnv(env(keyEnv(key, server.url)), async () => fn(await port(options)));
-}
-
-async function failure(promise: Promise<unknown>) {
-  try {
-    await promise;
-  } catch (error) {
-    if (!isAuthdeskError(error)) throw error;
-    return error;
-  }
-  throw new Error('expected a failure');
-}
+const fx = iamSdkFixture();
+const { env, port, withKey, failure } = fx;
 
 
 describe('SDK settings honoured without code of ours', () => {
   it('AWS_ENDPOINT_URL_IAM and AWS_ENDPOINT_URL with env credentials', async () => {
     for (const variable of ['AWS_ENDPOINT_URL_IAM', 'AWS_ENDPOINT_URL'] as const) {
-      const user = await withEnv(env(keyEnv(TEST_KEYS.alice, server.url, variable)), async () => (await port()).getUser());
+      const user = await withEnv(env(keyEnv(TEST_KEYS.alice, fx.server.url, variable)), async () => (await port()).getUser());
       expect(user).toMatchObject({ userName: 'alice', accountId: '123456789012', partition: 'aws' });
     }
   });
 
   it('a profile with endpoint_url and keys in the shared files, and lists profiles without secrets', async () => {
-    const files = writeProfiles(dir.path, {
-      default: { key: TEST_KEYS.bob, endpoint: server.url },
-      work: { key: TEST_KEYS.alice, endpoint: server.url },
-      temp: { key: TEST_KEYS.daveSession, endpoint: server.url },
+    const files = writeProfiles(fx.dir.path, {
+      default: { key: TEST_KEYS.bob, endpoint: fx.server.url },
+      work: { key: TEST_KEYS.alice, endpoint: fx.server.url },
+      temp: { key: TEST_KEYS.daveSession, endpoint: fx.server.url },
     });
     await withEnv(env(files), async () => {
       expect((await (await port({ profile: 'work' })).getUser()).userName).toBe('alice');
@@ -75,7 +35,7 @@ describe('SDK settings honoured without code of ours', () => {
       expect((await (await port()).getUser()).userName).toBe('bob');
       const profiles = await listAwsProfiles();
       expect(profiles.map((p) => p.name)).toEqual(['default', 'temp', 'work']);
-      expect(profiles[2]).toEqual({ name: 'work', sources: ['config', 'credentials'], kind: 'static-keys', region: 'us-east-1', endpointUrl: server.url });
+      expect(profiles[2]).toEqual({ name: 'work', sources: ['config', 'credentials'], kind: 'static-keys', region: 'us-east-1', endpointUrl: fx.server.url });
       expect(JSON.stringify(profiles)).not.toContain(TEST_KEYS.alice.secretAccessKey);
       const missing = await failure((await port({ profile: 'nope' })).getUser());
       expect(missing.code).toBe(AWS_ERRORS.NO_CREDENTIALS);
@@ -84,8 +44,8 @@ describe('SDK settings honoured without code of ours', () => {
   });
 
   it("an explicit profile's endpoint_url or services section, with no default profile (the SDK alone ignores them)", async () => {
-    const files = writeProfiles(dir.path, { work: { key: TEST_KEYS.alice, endpoint: server.url }, svc: { key: TEST_KEYS.bob } });
-    appendFileSync(files.AWS_CONFIG_FILE!, `[profile svc]\nservices = local\n\n[services local]\niam =\n  endpoint_url = ${server.url}\n`);
+    const files = writeProfiles(fx.dir.path, { work: { key: TEST_KEYS.alice, endpoint: fx.server.url }, svc: { key: TEST_KEYS.bob } });
+    appendFileSync(files.AWS_CONFIG_FILE!, `[profile svc]\nservices = local\n\n[services local]\niam =\n  endpoint_url = ${fx.server.url}\n`);
     await withEnv(env(files), async () => {
       expect((await (await port({ profile: 'work' })).getUser()).userName).toBe('alice');
       expect((await (await port({ profile: 'svc' })).getUser()).userName).toBe('bob');
@@ -98,7 +58,7 @@ describe('SDK settings honoured without code of ours', () => {
 
   it("learns AWS's clock from the responses, 90 s ahead and behind", async () => {
     for (const offset of [90_000, -90_000]) {
-      server.setClockOffsetMs(offset);
+      fx.server.setClockOffsetMs(offset);
       await withKey(TEST_KEYS.alice, async (p) => {
         expect(p.serverClockOffsetMs()).toBe(0);
         await p.getUser();
@@ -107,13 +67,13 @@ describe('SDK settings honoured without code of ours', () => {
     }
   });
   it('a clock 20 minutes off: AWS rejects the signature as expired, the SDK corrects from the Date and retries', async () => {
-    server.setClockOffsetMs(20 * 60_000);
-    const before = server.requests.length;
+    fx.server.setClockOffsetMs(20 * 60_000);
+    const before = fx.server.requests.length;
     await withKey(TEST_KEYS.alice, async (p) => {
       expect((await p.getUser()).userName).toBe('alice');
       expect(Math.abs(p.serverClockOffsetMs() - 20 * 60_000)).toBeLessThan(1_500);
     });
-    expect(server.requests.slice(before).map((r) => r.errorCode ?? r.status)).toEqual(['SignatureDoesNotMatch', 200]);
+    expect(fx.server.requests.slice(before).map((r) => r.errorCode ?? r.status)).toEqual(['SignatureDoesNotMatch', 200]);
   });
 });
 
@@ -131,12 +91,12 @@ describe('errors mapped to AwsError', () => {
   });
 
   it('no credentials at all', async () => {
-    const error = await withEnv(env({ AWS_ENDPOINT_URL_IAM: server.url }), async () => failure((await port()).getUser()));
+    const error = await withEnv(env({ AWS_ENDPOINT_URL_IAM: fx.server.url }), async () => failure((await port()).getUser()));
     expect(error.code).toBe(AWS_ERRORS.NO_CREDENTIALS);
   });
 
   it('persistent throttling (after the SDK retried)', async () => {
-    server.throttle(2, 'GetUser');
+    fx.server.throttle(2, 'GetUser');
     const error = await withKey(TEST_KEYS.alice, (p) => failure(p.getUser()));
     expect(error).toMatchObject({ code: AWS_ERRORS.THROTTLED, details: { awsCode: 'Throttling', httpStatus: 400 } });
   });
@@ -151,19 +111,19 @@ describe('errors mapped to AwsError', () => {
     const network = await withEnv(env(keyEnv(TEST_KEYS.alice, `http://127.0.0.1:${closed}`)), async () => failure((await port({ maxAttempts: 1 })).getUser()));
     expect(network.code).toBe(AWS_ERRORS.NETWORK);
     expect(network.message).toContain('ECONNREFUSED');
-    server.hold('GetUser');
+    fx.server.hold('GetUser');
     try {
       const timeout = await withKey(TEST_KEYS.alice, (p) => failure(p.getUser()), { maxAttempts: 1, requestTimeoutMs: 400 });
       expect(timeout.code).toBe(AWS_ERRORS.TIMEOUT);
     } finally {
-      server.release('GetUser');
+      fx.server.release('GetUser');
     }
   });
 
   it('NoSuchEntity, DeleteConflict and ValidationError', async () => {
     await withKey(TEST_KEYS.alice, async (p) => {
       expect((await failure(p.getUser('nobody'))).code).toBe(AWS_ERRORS.NO_SUCH_ENTITY);
-      const device = server.seedDevice('conflict', { userName: 'alice' });
+      const device = fx.server.seedDevice('conflict', { userName: 'alice' });
       expect((await failure(p.deleteVirtualMfaDevice(device.serialNumber))).code).toBe(AWS_ERRORS.DELETE_CONFLICT);
       expect((await failure(p.enableMfaDevice('alice', device.serialNumber, '12', '34'))).code).toBe(AWS_ERRORS.VALIDATION);
     });
