@@ -14,13 +14,11 @@ import type { VaultApi } from '../../core/vault/api.js';
 import { KeyringSecretStore } from '../../node/keychain.js';
 import { openVault } from '../../node/open-vault.js';
 import { backupPassphraseName, listAutoBackups } from '../../node/backup/auto.js';
-import { buildBackupCli, ROOT, run } from '../helpers/backup-cli.js';
 import { FIXTURES } from '../helpers/backup-fixtures.js';
-import { tempDir } from '../helpers/cli.js';
+import { ensureCliBuilt, ROOT, runCli, tempDir } from '../helpers/cli.js';
 import { oathHotp, oathTotp } from '../helpers/vault-doubles.js';
 
 const T = 1_800_000_007;
-let cli: { file: string; cleanup(): void };
 const dirs: Array<{ path: string; cleanup(): void }> = [];
 const opened: VaultApi[] = [];
 
@@ -48,12 +46,11 @@ async function snapshot(vault: VaultApi): Promise<string[]> {
   return out.sort();
 }
 
-beforeAll(async () => {
-  cli = await buildBackupCli();
+beforeAll(() => {
+  ensureCliBuilt();
 }, 60_000);
 
 afterAll(() => {
-  cli?.cleanup();
   for (const v of opened) v.forgetSecrets();
   for (const d of dirs) d.cleanup();
 });
@@ -68,32 +65,32 @@ describe('authdesk export / import with the real keychain', () => {
     work = dir();
     passFile = path.join(work, 'pass.txt');
     writeFileSync(passFile, 'tr0ub4dor & 3 horses\n', { mode: 0o600 });
-    const a = await run(cli.file, ['import', path.join(FIXTURES, 'otpauth.txt'), '--yes'], { dataDir: source });
+    const a = await runCli(['import', path.join(FIXTURES, 'otpauth.txt'), '--yes'], { dataDir: source });
     expect(a.stderr).toBe('');
     expect(a.code).toBe(0);
     expect(a.stdout).toMatch(/list of otpauth:\/\/ links: 4 accounts to import/);
-    const b = await run(cli.file, ['import', path.join(FIXTURES, 'aegis-plain.json'), '--yes', '--skip-unsupported'], { dataDir: source });
+    const b = await runCli(['import', path.join(FIXTURES, 'aegis-plain.json'), '--yes', '--skip-unsupported'], { dataDir: source });
     expect(b.code).toBe(0);
     expect(b.stdout).toMatch(/Cannot be used by Authdesk \(1\):\n {2}! Steam: gamer/);
   }, 60_000);
 
   it('an encrypted backup restores into another vault (other data dir and vault id) with its passphrase', async () => {
     const backup = path.join(work, 'backup.json');
-    const out = await run(cli.file, ['export', '--format', 'authdesk', '--out', backup, '--passphrase-file', passFile], { dataDir: source });
+    const out = await runCli(['export', '--format', 'authdesk', '--out', backup, '--passphrase-file', passFile], { dataDir: source });
     expect(out.stderr).toBe('');
     expect(out.code).toBe(0);
     expect(statSync(backup).mode & 0o777).toBe(0o600);
-    const again = await run(cli.file, ['export', '--format', 'authdesk', '--out', backup, '--passphrase-file', passFile], { dataDir: source });
+    const again = await runCli(['export', '--format', 'authdesk', '--out', backup, '--passphrase-file', passFile], { dataDir: source });
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/already exists.*--force/);
 
     const target = dir();
     const wrong = path.join(work, 'wrong.txt');
     writeFileSync(wrong, 'not the passphrase');
-    const bad = await run(cli.file, ['import', backup, '--passphrase-file', wrong, '--yes'], { dataDir: target });
+    const bad = await runCli(['import', backup, '--passphrase-file', wrong, '--yes'], { dataDir: target });
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/passphrase is wrong, or the file was changed/);
-    const restored = await run(cli.file, ['import', backup, '--passphrase-file', passFile, '--yes'], { dataDir: target });
+    const restored = await runCli(['import', backup, '--passphrase-file', passFile, '--yes'], { dataDir: target });
     expect(restored.stderr).toBe('');
     expect(restored.code).toBe(0);
     expect(restored.stdout).toMatch(/Authdesk encrypted backup: 7 accounts to import/);
@@ -104,7 +101,7 @@ describe('authdesk export / import with the real keychain', () => {
     // Same order as the source.
     expect((await to.list()).map((a) => a.label)).toEqual([...(await from.list())].sort((x, y) => x.order - y.order).map((a) => a.label));
 
-    const twice = await run(cli.file, ['import', backup, '--passphrase-file', passFile, '--yes', '--json'], { dataDir: target });
+    const twice = await runCli(['import', backup, '--passphrase-file', passFile, '--yes', '--json'], { dataDir: target });
     expect(twice.code).toBe(0);
     const report = JSON.parse(twice.stdout);
     expect(report.imported).toBe(0);
@@ -131,31 +128,31 @@ describe('authdesk export / import with the real keychain', () => {
 
   it('a plain otpauth list is written with a warning and imports into a fresh vault', async () => {
     const list = path.join(work, 'accounts.txt');
-    const out = await run(cli.file, ['export', '--format', 'otpauth', '--out', list], { dataDir: source });
+    const out = await runCli(['export', '--format', 'otpauth', '--out', list], { dataDir: source });
     expect(out.code).toBe(0);
     expect(out.stderr).toMatch(/WARNING: this file holds your secret keys in plain text/);
     expect(statSync(list).mode & 0o777).toBe(0o600);
     const target = dir();
-    expect((await run(cli.file, ['import', list, '--yes'], { dataDir: target })).code).toBe(0);
+    expect((await runCli(['import', list, '--yes'], { dataDir: target })).code).toBe(0);
     expect(await snapshot(await vaultAt(target))).toEqual(await snapshot(await vaultAt(source)));
   }, 60_000);
 
   it('Google Authenticator QR PNGs round-trip through the real QR decoder', async () => {
     // Only 30 s accounts with 6 or 8 digits travel in Google's format: a vault of those.
     const google = dir();
-    expect((await run(cli.file, ['import', path.join(FIXTURES, 'google.txt'), '--yes', '--skip-unsupported'], { dataDir: google })).code).toBe(0);
+    expect((await runCli(['import', path.join(FIXTURES, 'google.txt'), '--yes', '--skip-unsupported'], { dataDir: google })).code).toBe(0);
     const many = Array.from({ length: 12 }, (_, i) => `otpauth://totp/Amazon%20Web%20Services:user${i}@123456789012?secret=${'GFYDVVWRRL7MASOHHAKXWMSHXXKMM3MP5PGLWEIWLTMFHRL4XIIQ5L4KEZ3KXM'}${'ABCDEFGH'[i % 8]}${'ABCDEFGHIJKLMNOP'[i]}&issuer=Amazon%20Web%20Services`).join('\n');
     writeFileSync(path.join(work, 'many.txt'), `${many}\n`);
-    expect((await run(cli.file, ['import', path.join(work, 'many.txt'), '--yes'], { dataDir: google })).code).toBe(0);
+    expect((await runCli(['import', path.join(work, 'many.txt'), '--yes'], { dataDir: google })).code).toBe(0);
     const base = path.join(work, 'ga.png');
-    const out = await run(cli.file, ['export', '--format', 'google-qr', '--out', base], { dataDir: google });
+    const out = await runCli(['export', '--format', 'google-qr', '--out', base], { dataDir: google });
     expect(out.stderr).toMatch(/WARNING: these QR codes hold your secret keys/);
     expect(out.code).toBe(0);
     const pngs = readdirSync(work).filter((f) => /^ga-\d+\.png$/.test(f)).sort();
     expect(pngs.length).toBeGreaterThanOrEqual(2); // 15 accounts: at most 10 per code and 700 protobuf bytes
     for (const f of pngs) expect(statSync(path.join(work, f)).mode & 0o777).toBe(0o600);
     const target = dir();
-    const imported = await run(cli.file, ['import', ...pngs.map((f) => path.join(work, f)), '--yes'], { dataDir: target });
+    const imported = await runCli(['import', ...pngs.map((f) => path.join(work, f)), '--yes'], { dataDir: target });
     expect(imported.stderr).toBe('');
     expect(imported.code).toBe(0);
     expect(imported.stdout).not.toMatch(/Warning/);
@@ -164,27 +161,27 @@ describe('authdesk export / import with the real keychain', () => {
 
   it('refusals leave the vault as it was: unsupported entries, no --yes off a terminal, wrong --format, overwrite', async () => {
     const target = dir();
-    const unsupported = await run(cli.file, ['import', path.join(FIXTURES, 'twofas-plain.2fas'), '--yes'], { dataDir: target });
+    const unsupported = await runCli(['import', path.join(FIXTURES, 'twofas-plain.2fas'), '--yes'], { dataDir: target });
     expect(unsupported.code).toBe(1);
     expect(unsupported.stdout).toMatch(/! Steam: frank/);
     expect(unsupported.stderr).toMatch(/Nothing was imported.*--skip-unsupported/);
-    const noYes = await run(cli.file, ['import', path.join(FIXTURES, 'otpauth.txt')], { dataDir: target });
+    const noYes = await runCli(['import', path.join(FIXTURES, 'otpauth.txt')], { dataDir: target });
     expect(noYes.code).toBe(1);
     expect(noYes.stderr).toMatch(/add --yes/);
-    const mismatch = await run(cli.file, ['import', path.join(FIXTURES, 'bitwarden.json'), '--format', 'aegis', '--yes'], { dataDir: target });
+    const mismatch = await runCli(['import', path.join(FIXTURES, 'bitwarden.json'), '--format', 'aegis', '--yes'], { dataDir: target });
     expect(mismatch.code).toBe(1);
     expect(mismatch.stderr).toMatch(/not an Aegis vault; it looks like a Bitwarden JSON export/);
-    const usage = await run(cli.file, ['export', '--format', 'pdf', '--out', 'x'], { dataDir: target });
+    const usage = await runCli(['export', '--format', 'pdf', '--out', 'x'], { dataDir: target });
     expect(usage.code).toBe(2);
     expect(await (await vaultAt(target)).list()).toHaveLength(0);
     const qrBase = path.join(work, 'again.png');
-    expect((await run(cli.file, ['export', '--format', 'google-qr', '--out', qrBase], { dataDir: source })).code).toBe(1); // 7-digit / 15 s accounts cannot travel
+    expect((await runCli(['export', '--format', 'google-qr', '--out', qrBase], { dataDir: source })).code).toBe(1); // 7-digit / 15 s accounts cannot travel
     const list = path.join(work, 'exists.txt');
     writeFileSync(list, 'keep me');
-    const refused = await run(cli.file, ['export', '--format', 'otpauth', '--out', list], { dataDir: source });
+    const refused = await runCli(['export', '--format', 'otpauth', '--out', list], { dataDir: source });
     expect(refused.code).toBe(1);
     expect(readFileSync(list, 'utf8')).toBe('keep me');
-    expect((await run(cli.file, ['export', '--format', 'otpauth', '--out', list, '--force'], { dataDir: source })).code).toBe(0);
+    expect((await runCli(['export', '--format', 'otpauth', '--out', list, '--force'], { dataDir: source })).code).toBe(0);
     expect(readFileSync(list, 'utf8')).toMatch(/^otpauth:\/\//);
   }, 60_000);
 
@@ -195,7 +192,7 @@ describe('authdesk export / import with the real keychain', () => {
     try {
       const more = path.join(work, 'one.txt');
       writeFileSync(more, 'otpauth://totp/Auto:backup?secret=IO6OL55B6RU3E7E7GN7VWQIQKYOWQJBP&issuer=Auto\n');
-      const r = await run(cli.file, ['import', more, '--yes', '--json'], { dataDir: source });
+      const r = await runCli(['import', more, '--yes', '--json'], { dataDir: source });
       expect(r.code).toBe(0);
       expect(JSON.parse(r.stdout).autoBackup).toBe('written');
       const [latest] = await listAutoBackups(source);
