@@ -6,7 +6,7 @@
 import { randomInt } from 'node:crypto';
 import { toPortable, type PortableAccount } from '../../core/backup/account.js';
 import { formatOtpauthList, googleMigrationUris } from '../../core/backup/export.js';
-import { BackupError } from '../../core/errors.js';
+import { BackupError, KeychainError } from '../../core/errors.js';
 import { formatOtpauthUri } from '../../core/otpauth/uri.js';
 import type { VaultApi } from '../../core/vault/api.js';
 import { keychainAccountName, type Account } from '../../core/vault/model.js';
@@ -28,6 +28,20 @@ export interface SeedSource {
 
 type BulkVault = VaultApi & { revealSecrets?: (ids: readonly string[]) => Promise<ReadonlyMap<string, string>> };
 
+/**
+ * One bulk read of the keychain, as an optimisation only: a keychain that keeps changing under the
+ * read (another program adding and removing items) or answers slowly is not a reason to fail an
+ * export; the per-account reads below then fetch each seed.
+ */
+async function bulkList(secrets: NonNullable<SeedSource['secrets']>): Promise<Array<{ accountName: string; secret: string }>> {
+  try {
+    return await secrets.list();
+  } catch (error) {
+    if (error instanceof KeychainError && (error.code === 'KEYCHAIN_CHANGED' || error.code === 'KEYCHAIN_TIMEOUT')) return [];
+    throw error;
+  }
+}
+
 export async function readSeeds(vault: VaultApi, accounts: readonly Account[], source: SeedSource = {}): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   if (accounts.length === 0) return out;
@@ -39,7 +53,7 @@ export async function readSeeds(vault: VaultApi, accounts: readonly Account[], s
       if (secret !== undefined) out.set(a.id, secret);
     }
   } else if (source.secrets && accounts.length > 8) {
-    const byName = new Map((await source.secrets.list()).map((i) => [i.accountName, i.secret]));
+    const byName = new Map((await bulkList(source.secrets)).map((i) => [i.accountName, i.secret]));
     for (const a of accounts) {
       const secret = byName.get(keychainAccountName(vault.vaultId, a.id));
       // Validated as the vault would (a damaged item fails loudly below, via revealSecret).

@@ -147,7 +147,7 @@ describe('authdesk export / import with the real keychain', () => {
     const base = path.join(work, 'ga.png');
     const out = await runCli(['export', '--format', 'google-qr', '--out', base], { dataDir: google });
     expect(out.stderr).toMatch(/WARNING: these QR codes hold your secret keys/);
-    expect(out.code).toBe(0);
+    expect(out.code, out.stderr).toBe(0);
     const pngs = readdirSync(work).filter((f) => /^ga-\d+\.png$/.test(f)).sort();
     expect(pngs.length).toBeGreaterThanOrEqual(2); // 15 accounts: at most 10 per code and 700 protobuf bytes
     for (const f of pngs) expect(statSync(path.join(work, f)).mode & 0o777).toBe(0o600);
