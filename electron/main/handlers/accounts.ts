@@ -1,6 +1,7 @@
 import { InputError, toUserFacing } from '../../../core/errors.js';
 import { normalizeBase32Secret, wipe, base32ToBytes } from '../../../core/otp/base32.js';
 import { OTP_DEFAULTS, formatOtpauthUri, parseOtpauthUri } from '../../../core/otpauth/uri.js';
+import { toPortable } from '../../../core/backup/account.js';
 import type { NewAccount, VaultApi } from '../../../core/vault/api.js';
 import type { AppLock } from '../../../node/app-lock.js';
 import type { Handlers } from '../../ipc/contract.js';
@@ -90,16 +91,8 @@ export function createAccountHandlers(deps: { vault: VaultApi; lock: AppLock; ev
       const secret = await vault.revealSecret(id);
       // Sanity: never hand out something that is not a key (and drop the decoded copy at once).
       wipe(base32ToBytes(secret));
-      const uri = formatOtpauthUri({
-        type: account.type,
-        issuer: account.issuer,
-        label: account.label,
-        secret,
-        algorithm: account.algorithm,
-        digits: account.digits,
-        period: account.period,
-        ...(account.counter !== undefined ? { counter: account.counter } : {}),
-      });
+      // The same account -> link mapping as backups and the per-account QR use.
+      const uri = formatOtpauthUri(toPortable(account, secret));
       return { secret, uri };
     },
   };
