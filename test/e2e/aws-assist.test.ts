@@ -185,8 +185,9 @@ describe('Scan screen → Add: the AWS console codes open at once', () => {
     await page.getByRole('button', { name: 'AWS console codes…' }).click();
     const dialog = page.getByRole('dialog', { name: 'AWS console codes' });
     await dialog.waitFor();
-    expect(await page.getByLabel('MFA code 1', { exact: true }).count()).toBe(1);
+    // The dialog's codes arrive over IPC after it opens: wait for them, then count the whole page.
     await expectConsoleCodes(dialog, secrets.bob);
+    expect(await page.getByLabel('MFA code 1', { exact: true }).count()).toBe(1);
     await dialog.getByRole('button', { name: 'Close' }).click();
     // Back: the view again, and focus left where the dialog returned it (not pulled into the view).
     await card(page).waitFor();
