@@ -5,7 +5,7 @@
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openVault } from '../../node/open-vault.js';
-import { tempDir } from '../helpers/cli.js';
+import { tempDir, type CliResult } from '../helpers/cli.js';
 import { awsCliCommand, cleanupAwsCli, runAws, startAws } from '../helpers/iam-cli.js';
 import { cleanAwsEnv, keyEnv, writeProfiles } from '../helpers/iam-env.js';
 import { oathtoolTotp } from '../helpers/cli.js';
@@ -37,15 +37,20 @@ async function vaultSeedOf(serial: string): Promise<{ id: string; status: string
   return { id: account.id, status: account.status, seed: await vault.revealSecret(account.id) };
 }
 
+/** The exit status, with the process's stderr in the failure message (the reason, when it differs). */
+function expectExit(result: CliResult, code: number): void {
+  expect(result.code, `exit ${result.code}; stderr: ${result.stderr}`).toBe(code);
+}
+
 describe('authdesk aws', () => {
   it('whoami with env keys and with a profile whose endpoint_url points at the server', async () => {
     const env = await runAws(['whoami'], alice);
-    expect(env.code).toBe(0);
+    expectExit(env, 0);
     expect(env.stdout).toContain(`alice  arn:aws:iam::${ACCOUNT}:user/alice`);
     expect(env.stderr).toBe('');
     const files = writeProfiles(data.path, { work: { key: TEST_KEYS.alice, endpoint: server.url } });
     const profile = await runAws(['whoami', '--profile', 'work', '--json'], { ...base, ...files });
-    expect(profile.code).toBe(0);
+    expectExit(profile, 0);
     expect(JSON.parse(profile.stdout)).toMatchObject({ userName: 'alice', accountId: ACCOUNT });
   });
 
@@ -53,7 +58,7 @@ describe('authdesk aws', () => {
     server.setClockOffsetMs(90_000);
     const enrolled = await runAws(['enroll', '--name', 'laptop'], alice);
     expect(enrolled.stderr).not.toMatch(/[A-Z2-7]{64}/);
-    expect(enrolled.code).toBe(0);
+    expectExit(enrolled, 0);
     const serial = `arn:aws:iam::${ACCOUNT}:mfa/laptop`;
     expect(enrolled.stdout).toContain(`Enabled ${serial} for IAM user alice.`);
     expect(enrolled.stdout).toContain(`laptop@${ACCOUNT}`);
@@ -65,13 +70,13 @@ describe('authdesk aws', () => {
 
     server.setClockOffsetMs(-90_000);
     const resync = await runAws(['resync', 'laptop'], alice);
-    expect(resync.code).toBe(0);
+    expectExit(resync, 0);
     expect(resync.stdout).toContain(`Resynchronized ${serial} (IAM user alice).`);
     expect(server.count('ResyncMFADevice')).toBe(1);
     server.setClockOffsetMs(0);
 
     const devices = await runAws(['devices', '--json'], alice);
-    expect(devices.code).toBe(0);
+    expectExit(devices, 0);
     expect(JSON.parse(devices.stdout)).toEqual([expect.objectContaining({ serialNumber: serial, userName: 'alice', accountId: stored!.id, accountStatus: 'active' })]);
   });
 
@@ -84,7 +89,7 @@ describe('authdesk aws', () => {
         const running = await startAws(['enroll', '--name', name], alice);
         await held;
         running.child.kill('SIGKILL');
-        expect((await running.result).code).toBe(-1);
+        expectExit(await running.result, -1);
         await dropped;
         const serial = `arn:aws:iam::${ACCOUNT}:mfa/${name}`;
         expect(server.device(serial)?.userName).toBeUndefined();
@@ -99,18 +104,18 @@ describe('authdesk aws', () => {
     expect(rows.map((r) => r.awsSerial).sort()).toEqual([`arn:aws:iam::${ACCOUNT}:mfa/crash1`, `arn:aws:iam::${ACCOUNT}:mfa/crash2`]);
 
     const again = await runAws(['enroll', '--name', 'crash1'], alice);
-    expect(again.code).toBe(1);
+    expectExit(again, 1);
     expect(again.stderr).toContain('already pending');
 
     const finish = await runAws(['finish', rows.find((r) => r.awsSerial.endsWith('crash1'))!.id], alice);
-    expect(finish.code).toBe(0);
+    expectExit(finish, 0);
     expect(server.device(`arn:aws:iam::${ACCOUNT}:mfa/crash1`)).toMatchObject({ userName: 'alice', driftSteps: 0 });
     expect((await vaultSeedOf(`arn:aws:iam::${ACCOUNT}:mfa/crash1`))?.status).toBe('active');
 
     const crash2 = rows.find((r) => r.awsSerial.endsWith('crash2'))!.id;
-    expect((await runAws(['cleanup', crash2], alice)).code).toBe(2); // no terminal, no --yes
+    expectExit(await runAws(['cleanup', crash2], alice), 2); // no terminal, no --yes
     const cleanup = await runAws(['cleanup', crash2, '--yes'], alice);
-    expect(cleanup.code).toBe(0);
+    expectExit(cleanup, 0);
     expect(server.device(`arn:aws:iam::${ACCOUNT}:mfa/crash2`)).toBeUndefined();
     expect(await vaultSeedOf(`arn:aws:iam::${ACCOUNT}:mfa/crash2`)).toBeUndefined();
   });
@@ -118,30 +123,30 @@ describe('authdesk aws', () => {
   it('EntityAlreadyExists with an unassigned device: explains, then --replace-unassigned', async () => {
     const leftover = server.seedDevice('console');
     const taken = await runAws(['enroll', '--name', 'console'], alice);
-    expect(taken.code).toBe(1);
+    expectExit(taken, 1);
     expect(taken.stderr).toContain('unassigned MFA device');
     expect(taken.stderr).toContain('--replace-unassigned');
     const listed = await runAws(['devices', '--unassigned'], alice);
     expect(listed.stdout).toContain(leftover.serialNumber);
     const replaced = await runAws(['enroll', '--name', 'console', '--replace-unassigned'], alice);
-    expect(replaced.code).toBe(0);
+    expectExit(replaced, 0);
     expect(server.device(leftover.serialNumber)?.seedBase32).not.toBe(leftover.seedBase32);
   });
 
   it('LimitExceeded lists the devices; AccessDenied, throttling and a dead network say what to do', async () => {
     for (let i = 0; i < 8; i++) server.seedDevice(`dave-${i}`, { userName: 'dave' });
     const limit = await runAws(['enroll', '--name', 'ninth', '--user', 'dave'], alice);
-    expect(limit.code).toBe(1);
+    expectExit(limit, 1);
     expect(limit.stderr).toContain('already has 8 MFA devices');
     expect(limit.stderr).toContain(`arn:aws:iam::${ACCOUNT}:mfa/dave-0`);
 
     const denied = await runAws(['enroll', '--name', 'bobs'], { ...base, ...keyEnv(TEST_KEYS.bob, server.url) });
-    expect(denied.code).toBe(1);
+    expectExit(denied, 1);
     expect(denied.stderr).toContain('lack the permission iam:');
 
     server.throttle(3, 'GetUser');
     const throttled = await runAws(['whoami'], alice);
-    expect(throttled.code).toBe(1);
+    expectExit(throttled, 1);
     expect(throttled.stderr).toContain('throttling');
 
     const closed = await new Promise<number>((resolve) => {
@@ -151,7 +156,7 @@ describe('authdesk aws', () => {
       });
     });
     const dead = await runAws(['whoami'], { ...base, ...keyEnv(TEST_KEYS.alice, `http://127.0.0.1:${closed}`) });
-    expect(dead.code).toBe(1);
+    expectExit(dead, 1);
     expect(dead.stderr).toContain('Could not reach AWS IAM');
     expect(dead.stderr).not.toContain('    at ');
     const vault = await openVault({ dataDir: data.path });
@@ -160,15 +165,15 @@ describe('authdesk aws', () => {
 
   it('deactivate and delete confirm, refuse a user ARN, and report DeleteConflict', async () => {
     const device = server.seedDevice('old-phone', { userName: 'alice' });
-    expect((await runAws(['delete', device.serialNumber], alice)).code).toBe(2);
+    expectExit(await runAws(['delete', device.serialNumber], alice), 2);
     const conflict = await runAws(['delete', device.serialNumber, '--yes'], alice);
-    expect(conflict.code).toBe(1);
+    expectExit(conflict, 1);
     expect(conflict.stderr).toContain('deactivate it first');
     const userArn = await runAws(['deactivate', `arn:aws:iam::${ACCOUNT}:user/alice`, '--yes'], alice);
-    expect(userArn.code).toBe(1);
+    expectExit(userArn, 1);
     expect(userArn.stderr).toContain(':user/');
-    expect((await runAws(['deactivate', device.serialNumber, '--yes'], alice)).code).toBe(0);
-    expect((await runAws(['delete', device.serialNumber, '--yes'], alice)).code).toBe(0);
+    expectExit(await runAws(['deactivate', device.serialNumber, '--yes'], alice), 0);
+    expectExit(await runAws(['delete', device.serialNumber, '--yes'], alice), 0);
     expect(server.device(device.serialNumber)).toBeUndefined();
   });
 });
