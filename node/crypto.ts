@@ -8,6 +8,16 @@ const NODE_NAMES: Record<HashAlgorithm, string> = { SHA1: 'sha1', SHA256: 'sha25
 export const nodeHmac: HmacFn = (algorithm, key, message) =>
   createHmac(NODE_NAMES[algorithm], key).update(message).digest();
 
-export const nodeRandom: Random = {
-  id: () => randomBytes(12).toString('base64url'),
-};
+/**
+ * 16 base64url characters, never starting with '-': ids are typed as command-line
+ * arguments (`authdesk remove <id>`, `authdesk aws finish <id>`), where a leading '-'
+ * reads as an option. One draw in 64 starts with '-'; drawing again keeps the ids uniform.
+ */
+export function newId(): string {
+  for (;;) {
+    const id = randomBytes(12).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
+}
+
+export const nodeRandom: Random = { id: newId };

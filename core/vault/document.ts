@@ -32,7 +32,7 @@ export const DOCUMENT_LIMITS = {
   MAX_BYTES: 64 * 1024 * 1024,
 } as const;
 
-/** Account ids are random base64url (node/crypto.ts nodeRandom: 16 chars); accept any sane token. */
+/** Account ids are random base64url (node/crypto.ts newId: 16 chars, no leading '-'); accept any sane token, older ones included. */
 const ID_PATTERN = /^[A-Za-z0-9_-]{8,64}$/;
 
 type Json = Record<string, unknown>;
