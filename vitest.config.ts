@@ -8,5 +8,9 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // A condition the UI reaches after real work (scrypt for the app lock and backups, a QR
+    // search, a keychain round trip) takes well over vitest's 1 s default when both cores are
+    // busy with other test files; CI failed on exactly that. Polls still end as soon as it holds.
+    expect: { poll: { timeout: 10_000 } },
   },
 });

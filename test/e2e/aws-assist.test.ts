@@ -69,7 +69,7 @@ const digits = async (l: Locator) => ((await l.textContent()) ?? '').replace(/\s
 async function expectConsoleCodes(scope: Locator, secret: string): Promise<{ code1: string; code2: string }> {
   const t0 = Date.now() / 1000;
   const first = scope.getByLabel('MFA code 1', { exact: true });
-  await expect.poll(() => digits(first), { timeout: 5_000 }).toMatch(/^\d{6}$/);
+  await expect.poll(() => digits(first)).toMatch(/^\d{6}$/);
   const code1 = await digits(first);
   const code2 = await digits(scope.getByLabel('MFA code 2', { exact: true }));
   const t1 = Date.now() / 1000;
@@ -87,7 +87,7 @@ async function scanAndAdd(page: Page, count: number): Promise<void> {
   await page.locator('button.icon-button[aria-label="Add account"]').click();
   await page.locator('[data-method="scan-screen"]').click();
   const results = page.locator('.scan-results');
-  await expect.poll(() => results.getByRole('heading').textContent(), { timeout: 10_000 }).toBe(`Found ${count} account${count === 1 ? '' : 's'}`);
+  await expect.poll(() => results.getByRole('heading').textContent()).toBe(`Found ${count} account${count === 1 ? '' : 's'}`);
   await page.getByRole('button', { name: `Add ${count} account${count === 1 ? '' : 's'}` }).click();
 }
 
@@ -217,7 +217,7 @@ describe('Scan screen → Add: the AWS console codes open at once', () => {
     os.screens = screensOf(shots.bob, shots.dave);
     await page.getByRole('button', { name: 'Scan screen' }).click();
     const results = page.locator('.scan-results');
-    await expect.poll(() => results.getByRole('heading').textContent(), { timeout: 10_000 }).toBe('Found 2 accounts');
+    await expect.poll(() => results.getByRole('heading').textContent()).toBe('Found 2 accounts');
     const items = results.locator('.scan-results__item');
     expect(await items.locator('.scan-results__label').allTextContents()).toEqual([`bob@${ACCOUNT_ID}`, `dave@${ACCOUNT_ID}`]);
     expect(await items.locator('.scan-results__display').allTextContents()).toEqual(['Display 1', 'Display 2']);
@@ -256,7 +256,7 @@ describe('Scan screen → Add: the AWS console codes open at once', () => {
     os.screens = screensOf(shots.blank, shots.alice);
     await page.getByRole('button', { name: 'Scan screen' }).click();
     const results = page.locator('.scan-results');
-    await expect.poll(() => results.getByRole('heading').textContent(), { timeout: 10_000 }).toBe('Found 1 account');
+    await expect.poll(() => results.getByRole('heading').textContent()).toBe('Found 1 account');
     expect(await results.locator('.scan-results__display').count()).toBe(0);
     expect((app.ipc.filter((r) => r.channel === 'authdesk:scan.screen').at(-1)?.result as { value: { accounts: { display?: string }[] } }).value.accounts[0]?.display).toBeUndefined();
     await page.getByRole('button', { name: 'Cancel' }).click();
@@ -356,7 +356,7 @@ describe('Screen capture refused on macOS', () => {
       });
       await page.getByRole('button', { name: 'Scan screen' }).click();
       const runner = page.locator('.scan-runner');
-      await expect.poll(() => runner.getByRole('alert').textContent(), { timeout: 10_000 }).toBe(MAC_SCREEN_RECORDING_GUIDANCE);
+      await expect.poll(() => runner.getByRole('alert').textContent()).toBe(MAC_SCREEN_RECORDING_GUIDANCE);
       const ways = runner.getByRole('group', { name: 'Other ways to add the code' });
       expect(await ways.getByRole('button').allTextContents()).toEqual(['Clipboard image', 'Image file', 'Paste link']);
       const primary = runner.locator('.button--primary');
@@ -384,14 +384,14 @@ describe('Screen capture refused on macOS', () => {
     });
     await page.getByRole('button', { name: 'Scan screen' }).click();
     const runner = page.locator('.scan-runner');
-    await expect.poll(() => runner.getByRole('alert').textContent(), { timeout: 10_000 }).toMatch(/^The screen could not be captured\. On Wayland/);
+    await expect.poll(() => runner.getByRole('alert').textContent()).toMatch(/^The screen could not be captured\. On Wayland/);
     expect(await runner.locator('.button--primary').allTextContents()).toEqual(['Clipboard image']);
     expect(await runner.locator('.scan-runner__restart').count()).toBe(0);
 
     // Not refused, just no code: trying again is the way forward.
     os.screens = screensOf(shots.blank);
     await runner.getByRole('button', { name: 'Try again' }).click();
-    await expect.poll(() => runner.getByRole('alert').textContent(), { timeout: 10_000 }).toMatch(/^No QR code was found on the screen\./);
+    await expect.poll(() => runner.getByRole('alert').textContent()).toMatch(/^No QR code was found on the screen\./);
     expect(await runner.locator('.button--primary').allTextContents()).toEqual(['Try again']);
     expect(await runner.locator('.scan-runner__alternatives').getByRole('button').allTextContents()).toEqual(['Clipboard image', 'Image file', 'Paste link']);
   });

@@ -217,7 +217,7 @@ const row = (page: Page, issuer: string, label: string) => page.getByRole('optio
 /** The code a TOTP row shows, digits only, once it is not a placeholder. */
 async function shownCode(r: Locator): Promise<string> {
   let text = '';
-  await expect.poll(async () => (text = ((await r.locator('.code').textContent()) ?? '').replace(/\s/g, '')), { timeout: 5_000 }).toMatch(/^\d{6,8}$/);
+  await expect.poll(async () => (text = ((await r.locator('.code').textContent()) ?? '').replace(/\s/g, ''))).toMatch(/^\d{6,8}$/);
   return text;
 }
 
@@ -277,7 +277,7 @@ describe('Scan screen: the AWS console QR on every common display', () => {
     // The empty list's AWS how-to links straight to "Scan screen": choosing it scans at once.
     await page.getByRole('button', { name: 'Scan screen' }).click();
     const results = page.locator('.scan-results');
-    await expect.poll(() => results.getByRole('heading').textContent(), { timeout: 10_000 }).toBe('Found 1 account');
+    await expect.poll(() => results.getByRole('heading').textContent()).toBe('Found 1 account');
     timings.push(`${c.id}: click -> confirmation ${Date.now() - t} ms`);
     expect(captures - before).toBe(1);
     // Focus moves to the results (a screen reader announces them; Tab goes on to the list).
@@ -393,7 +393,7 @@ describe('Scan screen: several codes, exports, and screens without one', () => {
     os.screens = screensOf(...frames.twoDisplays);
     await openAddMethod(page, 'scan-screen');
     const results = page.locator('.scan-results');
-    await expect.poll(() => results.getByRole('heading').textContent(), { timeout: 10_000 }).toBe('Found 2 accounts');
+    await expect.poll(() => results.getByRole('heading').textContent()).toBe('Found 2 accounts');
     const items = results.locator('.scan-results__item');
     expect(await items.locator('.scan-results__label').allTextContents()).toEqual([`bob@${ACCOUNT_ID}`, `alice@${ACCOUNT_ID}`]);
     expect(await items.getByRole('checkbox').evaluateAll((boxes) => boxes.map((b) => (b as unknown as { checked: boolean }).checked))).toEqual([true, true]);
@@ -418,7 +418,7 @@ describe('Scan screen: several codes, exports, and screens without one', () => {
     os.screens = screensOf(frames.googleExport);
     await openAddMethod(page, 'scan-screen');
     const results = page.locator('.scan-results');
-    await expect.poll(() => results.getByRole('heading').textContent(), { timeout: 10_000 }).toBe('Google Authenticator export: 3 accounts');
+    await expect.poll(() => results.getByRole('heading').textContent()).toBe('Google Authenticator export: 3 accounts');
     const items = results.locator('.scan-results__item');
     expect(await items.locator('.scan-results__issuer').allTextContents()).toEqual(['GitHub', 'Example Bank', 'Corp VPN']);
     expect(await items.locator('.scan-results__label').allTextContents()).toEqual(['carol', 'dave@example.com', 'erin']);
@@ -457,13 +457,13 @@ describe('Scan screen: several codes, exports, and screens without one', () => {
     os.screens = screensOf(frames.exportBatches[0]);
     await openAddMethod(page, 'scan-screen');
     const results = page.locator('.scan-results');
-    await expect.poll(() => results.getByRole('heading').textContent(), { timeout: 10_000 }).toBe('Google Authenticator export: 2 accounts');
+    await expect.poll(() => results.getByRole('heading').textContent()).toBe('Google Authenticator export: 2 accounts');
     expect(await results.locator('.scan-results__tag').allTextContents()).toEqual(['QR code 1 of 2', 'QR code 1 of 2']);
     expect(await results.locator('.scan-results__note--warn').textContent()).toBe('This Google Authenticator export has 2 QR codes; this scan read 1. Add these, then scan the remaining 1.');
     // Both QR codes (two screens): the whole export.
     os.screens = screensOf(...frames.exportBatches);
     await page.getByRole('button', { name: 'Scan again' }).click();
-    await expect.poll(() => results.getByRole('heading').textContent(), { timeout: 10_000 }).toBe('Google Authenticator export: 3 accounts');
+    await expect.poll(() => results.getByRole('heading').textContent()).toBe('Google Authenticator export: 3 accounts');
     expect(await results.locator('.scan-results__tag').allTextContents()).toEqual(['QR code 1 of 2', 'QR code 1 of 2', 'QR code 2 of 2']);
     expect(await results.locator('.scan-results__note--warn').count()).toBe(0);
     await page.getByRole('button', { name: 'Add 3 accounts' }).click();
@@ -478,7 +478,7 @@ describe('Scan screen: several codes, exports, and screens without one', () => {
     os.screens = screensOf(frames.damagedExport);
     await openAddMethod(page, 'scan-screen');
     const results = page.locator('.scan-results');
-    await expect.poll(() => results.getByRole('heading').textContent(), { timeout: 10_000 }).toBe('No account can be added');
+    await expect.poll(() => results.getByRole('heading').textContent()).toBe('No account can be added');
     expect(await results.getByRole('alert').textContent()).toMatch(/^The Google Authenticator export is damaged \(.+\)\. Export it again from Google Authenticator and scan the new code\.$/);
     expect(await results.getByRole('button', { name: /^Add/ }).count()).toBe(0);
     await page.getByRole('button', { name: 'Cancel' }).click();
@@ -493,7 +493,7 @@ describe('Scan screen: several codes, exports, and screens without one', () => {
     os.screens = screensOf(frames.noQr);
     await openAddMethod(page, 'scan-screen');
     const alert = page.locator('.scan-runner').getByRole('alert');
-    await expect.poll(() => alert.textContent(), { timeout: 10_000 }).toBe('No QR code was found on the screen. Make sure the code is fully visible and not covered by another window, then try again.');
+    await expect.poll(() => alert.textContent()).toBe('No QR code was found on the screen. Make sure the code is fully visible and not covered by another window, then try again.');
     for (const other of ['Clipboard image', 'Image file', 'Paste link']) expect(await page.locator('.scan-runner__alternatives').getByRole('button', { name: other }).isVisible()).toBe(true);
     expect(await page.getByRole('button', { name: 'Try again' }).isEnabled()).toBe(true);
     // Two displays, neither with a code: the sentence says so.
@@ -513,7 +513,7 @@ describe('Scan screen: several codes, exports, and screens without one', () => {
     os.screens = screensOf(frames.hostileOnly);
     await openAddMethod(page, 'scan-screen');
     const alert = page.locator('.scan-runner').getByRole('alert');
-    await expect.poll(() => alert.textContent(), { timeout: 10_000 }).toBe(`This QR code is not an authenticator code. It contains: "${HOSTILE_URL}"`);
+    await expect.poll(() => alert.textContent()).toBe(`This QR code is not an authenticator code. It contains: "${HOSTILE_URL}"`);
     expect(await alert.locator('*').count()).toBe(0);
     expect(await injected()).toBe(0);
     expect(await pwned()).toBeUndefined();
@@ -523,7 +523,7 @@ describe('Scan screen: several codes, exports, and screens without one', () => {
     os.screens = screensOf(frames.hostileAndAws);
     await page.getByRole('button', { name: 'Try again' }).click();
     const results = page.locator('.scan-results');
-    await expect.poll(() => results.getByRole('heading').textContent(), { timeout: 10_000 }).toBe('Found 1 account');
+    await expect.poll(() => results.getByRole('heading').textContent()).toBe('Found 1 account');
     const note = results.locator('.scan-results__note');
     expect(await note.textContent()).toBe(`Not an authenticator code: “${HOSTILE_URL}”`);
     expect(await note.locator('.scan-results__text').textContent()).toBe(HOSTILE_URL);
@@ -548,7 +548,7 @@ describe('Image file and clipboard image', () => {
       await openAddMethod(page, 'image-file');
       await page.getByRole('button', { name: 'Choose image…' }).click();
       const results = page.locator('.scan-results');
-      await expect.poll(() => results.getByRole('heading').textContent(), { timeout: 10_000 }).toBe('Found 1 account');
+      await expect.poll(() => results.getByRole('heading').textContent()).toBe('Found 1 account');
       expect(await results.locator('.scan-results__label').textContent()).toBe(`${user}@${ACCOUNT_ID}`);
       await page.getByRole('button', { name: 'Add 1 account' }).click();
       const r = row(page, AWS_ISSUER, `${user}@${ACCOUNT_ID}`);
@@ -577,7 +577,7 @@ describe('Image file and clipboard image', () => {
     await zone.dispatchEvent('dragover', { dataTransfer });
     await zone.dispatchEvent('drop', { dataTransfer });
     const results = page.locator('.scan-results');
-    await expect.poll(() => results.getByRole('heading').textContent(), { timeout: 10_000 }).toBe('Found 1 account');
+    await expect.poll(() => results.getByRole('heading').textContent()).toBe('Found 1 account');
     expect(app.ipc.filter((r) => r.channel === 'authdesk:scan.imageBytes').at(-1)?.payload).toMatchObject({ name: 'photo of monitor.webp' });
     await page.getByRole('button', { name: 'Add 1 account' }).click();
     const r = row(page, AWS_ISSUER, `grace@${ACCOUNT_ID}`);
@@ -604,7 +604,7 @@ describe('Image file and clipboard image', () => {
     os.clipboard = () => new Uint8Array(frames.clipboardPng);
     await openAddMethod(page, 'clipboard-image');
     const results = page.locator('.scan-results');
-    await expect.poll(() => results.getByRole('heading').textContent(), { timeout: 10_000 }).toBe('Found 1 account');
+    await expect.poll(() => results.getByRole('heading').textContent()).toBe('Found 1 account');
     expect(await results.locator('.scan-results__label').textContent()).toBe(`heidi@${ACCOUNT_ID}`);
     await page.getByRole('button', { name: 'Add 1 account' }).click();
     const r = row(page, AWS_ISSUER, `heidi@${ACCOUNT_ID}`);
@@ -629,7 +629,7 @@ describe('Screen capture refused by the OS', () => {
     });
     await openAddMethod(page, 'scan-screen');
     const alert = page.locator('.scan-runner').getByRole('alert');
-    await expect.poll(() => alert.textContent(), { timeout: 10_000 }).toBe(MAC_SCREEN_RECORDING_GUIDANCE);
+    await expect.poll(() => alert.textContent()).toBe(MAC_SCREEN_RECORDING_GUIDANCE);
     expect(MAC_SCREEN_RECORDING_GUIDANCE).toMatch(/System Settings → Privacy & Security → Screen & System Audio Recording/);
     expect(asked).toBe(false);
     await page.screenshot({ path: path.join(SHOTS, 'capture-denied-macos.png') });
@@ -650,7 +650,7 @@ describe('Screen capture refused by the OS', () => {
     });
     await openAddMethod(page, 'scan-screen');
     const alert = page.locator('.scan-runner').getByRole('alert');
-    await expect.poll(() => alert.textContent(), { timeout: 10_000 }).toMatch(/^The screen could not be captured\. On Wayland.*xdg-desktop-portal.*“Clipboard image”\.$/);
+    await expect.poll(() => alert.textContent()).toMatch(/^The screen could not be captured\. On Wayland.*xdg-desktop-portal.*“Clipboard image”\.$/);
   });
 });
 
