@@ -1,5 +1,3 @@
-import { existsSync, statSync } from 'node:fs';
-import path from 'node:path';
 import { PLAIN_EXPORT_WARNING } from '../../core/backup/export.js';
 import { BackupError } from '../../core/errors.js';
 import { openVault } from '../../node/open-vault.js';
@@ -45,7 +43,7 @@ Files are created with mode 0600. An existing file is never replaced unless --fo
     // One bulk keychain read for the seeds (node/backup/export.ts readSeeds), not one per account.
     const { KeyringSecretStore } = await import('../../node/keychain.js');
     const source = { secrets: new KeyringSecretStore() };
-    const { writeSecretFile } = await import('../../node/backup/files.js');
+    const { googleQrFiles, refuseExistingFiles, writeSecretFile } = await import('../../node/backup/files.js');
     const exporter = await import('../../node/backup/export.js');
 
     if (format === 'authdesk') {
@@ -70,23 +68,13 @@ Files are created with mode 0600. An existing file is never replaced unless --fo
 
     const { pngs, count } = await exporter.exportGoogleQr(vault, undefined, source);
     const files = googleQrFiles(out, pngs.length);
-    if (!force) {
-      const existing = files.filter((f) => existsSync(f));
-      if (existing.length > 0) throw new BackupError('EXPORT_FILE_EXISTS', `${existing.join(', ')} already exist${existing.length === 1 ? 's' : ''}. Choose another name, or add --force to replace ${existing.length === 1 ? 'it' : 'them'}.`);
-    }
+    if (!force) refuseExistingFiles(files, (n) => `Choose another name, or add --force to replace ${n === 1 ? 'it' : 'them'}.`);
     for (const [i, png] of pngs.entries()) await writeSecretFile(files[i] ?? '', png, { force });
     ctx.stderr.write('WARNING: these QR codes hold your secret keys. Scan them, then delete the files.\n');
     report(ctx, values.json === true, { format, accounts: count, files }, `Wrote ${count} account${count === 1 ? '' : 's'} as ${files.length} Google Authenticator QR code${files.length === 1 ? '' : 's'}:\n${files.map((f) => `  ${f}`).join('\n')}`);
     return EXIT.OK;
   },
 };
-
-/** FILE-1.png... (".png" dropped from FILE), or DIR/authdesk-google-N.png when FILE is a folder. */
-export function googleQrFiles(out: string, count: number): string[] {
-  const isDir = existsSync(out) && statSync(out).isDirectory();
-  const base = isDir ? path.join(out, 'authdesk-google') : out.replace(/\.png$/i, '');
-  return Array.from({ length: count }, (_, i) => `${base}-${i + 1}.png`);
-}
 
 async function newPassphrase(ctx: CliContext, file: string | undefined): Promise<string> {
   const { readPassphraseFile, promptHidden } = await import('../../node/backup/passphrase.js');

@@ -4,7 +4,7 @@
  * overwriting is allowed, so a crash never leaves half a backup where a good one was.
  */
 import { randomBytes } from 'node:crypto';
-import { constants, promises as fs } from 'node:fs';
+import { constants, existsSync, promises as fs, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { BackupError } from '../../core/errors.js';
 
@@ -42,6 +42,24 @@ export async function writeSecretFile(path: string, data: string | Uint8Array, o
     await fs.rm(temp, { force: true }).catch(() => undefined);
     throw fileError(error, path);
   }
+}
+
+/** FILE-1.png... (".png" dropped from FILE), or DIR/authdesk-google-N.png when FILE is a folder. */
+export function googleQrFiles(out: string, count: number): string[] {
+  const isDir = existsSync(out) && statSync(out).isDirectory();
+  const base = isDir ? join(out, 'authdesk-google') : out.replace(/\.png$/i, '');
+  return Array.from({ length: count }, (_, i) => `${base}-${i + 1}.png`);
+}
+
+/**
+ * Refuses, before anything is written, an export whose files already exist, so a refused export
+ * leaves no part of itself behind. `remedy` is what the person can do (it differs between the
+ * CLI, which has --force, and the app, whose save dialog asked about one name only).
+ */
+export function refuseExistingFiles(paths: readonly string[], remedy: (existing: number) => string): void {
+  const existing = paths.filter((f) => existsSync(f));
+  if (existing.length === 0) return;
+  throw new BackupError('EXPORT_FILE_EXISTS', `${existing.join(', ')} already exist${existing.length === 1 ? 's' : ''}. ${remedy(existing.length)}`, { details: { paths: existing } });
 }
 
 export async function syncDir(dir: string): Promise<void> {

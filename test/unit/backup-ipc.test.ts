@@ -3,7 +3,7 @@
  * ports), a fake lock and fake dialogs: the lock gate, the import steps, exports, the QR code, and
  * that no response ever carries a seed.
  */
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -131,6 +131,21 @@ describe('backup IPC handlers', () => {
     expect(decoded[0]?.text).toMatch(/^otpauth-migration:\/\/offline\?data=/);
     s.setSavePath(undefined);
     expect(await s.h.exportFile({ format: 'otpauth', lockPassphrase: LOCK })).toBeNull();
+  });
+
+  it('a Google QR export never overwrites a numbered PNG the save dialog did not ask about', async () => {
+    const s = await setup();
+    await s.vault.add({ type: 'totp', issuer: 'GitHub', label: 'me', secret: 'CKHPZK4CSAE4BUOSNUECTKUOAT4O33PE', algorithm: 'SHA1', digits: 6, period: 30 });
+    const someoneElses = path.join(s.dataDir, 'photo-1.png');
+    writeFileSync(someoneElses, 'holiday picture');
+    s.setSavePath(path.join(s.dataDir, 'photo.png'));
+    await expect(s.h.exportFile({ format: 'google-qr', lockPassphrase: LOCK })).rejects.toMatchObject({
+      code: 'EXPORT_FILE_EXISTS',
+      message: `${someoneElses} already exists. Nothing was written. Choose another name (the codes are saved as name-1.png, name-2.png…).`,
+    });
+    expect(readFileSync(someoneElses, 'utf8')).toBe('holiday picture');
+    s.setSavePath(path.join(s.dataDir, 'other.png'));
+    expect((await s.h.exportFile({ format: 'google-qr', lockPassphrase: LOCK }))?.files).toEqual([path.join(s.dataDir, 'other-1.png')]);
   });
 
   it("an account's QR code (behind the lock) decodes to its otpauth:// link", async () => {

@@ -29,7 +29,7 @@ import type { SecretStore } from '../../../core/vault/ports.js';
 import type { AppLock } from '../../../node/app-lock.js';
 import { backupNow, backupsDir, clearBackupPassphrase, forgetBackupKeys, hasBackupPassphrase, listAutoBackups, maybeAutoBackup, setBackupPassphrase, type AutoBackupResult } from '../../../node/backup/auto.js';
 import { accountQr, exportEncrypted, exportGoogleQr, exportOtpauthList } from '../../../node/backup/export.js';
-import { writeSecretFile } from '../../../node/backup/files.js';
+import { googleQrFiles, refuseExistingFiles, writeSecretFile } from '../../../node/backup/files.js';
 import { applyImport, planVaultImport, readImports, type ImagePayloadReader } from '../../../node/backup/import.js';
 import { IMPORT_TTL_MS, type BackupHandlers, type BackupStatus, type ExportFormatId, type ImportStep } from '../../ipc/channels/backup.js';
 
@@ -279,9 +279,11 @@ export function createBackupService(deps: BackupServiceDeps): BackupService {
         return { accounts: count, files: [chosen], warning: PLAIN_EXPORT_WARNING };
       }
       const { pngs, count } = await exportGoogleQr(vault, undefined, source);
-      const base = chosen.replace(/\.png$/i, '');
-      const files = pngs.map((_, i) => `${base}-${i + 1}.png`);
-      for (const [i, png] of pngs.entries()) await writeSecretFile(files[i] ?? '', png, { force: true });
+      // The save dialog asked about replacing the name typed, not the numbered files written:
+      // an existing name-N.png is somebody's file, so refuse rather than overwrite it.
+      const files = googleQrFiles(chosen, pngs.length);
+      refuseExistingFiles(files, () => 'Nothing was written. Choose another name (the codes are saved as name-1.png, name-2.png…).');
+      for (const [i, png] of pngs.entries()) await writeSecretFile(files[i] ?? '', png);
       return { accounts: count, files, warning: 'These QR codes hold your secret keys. Scan them, then delete the files.' };
     },
     async accountQr({ id, lockPassphrase }) {
