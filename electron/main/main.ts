@@ -189,7 +189,8 @@ function createWindow(hidden: boolean): BrowserWindow {
     minHeight: 480,
     show: false,
     title: PRODUCT_NAME,
-    backgroundColor: nativeTheme.shouldUseDarkColors ? '#14161c' : '#ffffff',
+    // The page's --bg (renderer/src/styles.css), so the first frame before the page paints does not flash.
+    backgroundColor: nativeTheme.shouldUseDarkColors ? '#0e1014' : '#f4f5f7',
     autoHideMenuBar: true,
     ...(process.platform === 'linux' ? { icon: path.join(app.getAppPath(), 'assets', 'icon.png') } : {}),
     webPreferences: {

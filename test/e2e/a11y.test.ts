@@ -111,6 +111,49 @@ describe('accessibility (e2e)', () => {
     });
   }
 
+  /** Computed colours of the surfaces every screen uses, plus a danger button and an error toast added for the measure. */
+  async function palette(page: Page, theme: 'system' | 'light' | 'dark'): Promise<Record<string, string>> {
+    await page.locator('.row .code:not(.code--placeholder)').first().waitFor();
+    await expect.poll(() => page.evaluate('document.documentElement.dataset.theme ?? "system"')).toBe(theme);
+    // Outside Electron a pinned theme arrives with the settings, after the first paint (Electron sets
+    // nativeTheme.themeSource before the window exists); let the colour transitions it starts finish.
+    await expect.poll(() => page.evaluate('document.getAnimations().filter((a) => a instanceof CSSTransition).length')).toBe(0);
+    return (await page.evaluate(`(() => {
+      const probe = document.createElement('div');
+      probe.innerHTML = '<button class="button button--danger" id="probe-danger">Delete</button><div class="toast toast--error" id="probe-error">Failed</div><div class="toast" id="probe-toast">Copied</div>';
+      document.body.append(probe);
+      const out = {};
+      for (const [name, sel, prop] of [['page', 'body', 'backgroundColor'], ['text', 'body', 'color'], ['issuer', '.row__issuer', 'color'], ['label', '.row__label', 'color'],
+        ['row', '.row', 'backgroundColor'], ['rowShadow', '.row', 'boxShadow'], ['danger', '#probe-danger', 'backgroundColor'], ['dangerText', '#probe-danger', 'color'],
+        ['errorText', '#probe-error', 'color'], ['toast', '#probe-toast', 'backgroundColor'], ['toastText', '#probe-toast', 'color']]) {
+        out[name] = getComputedStyle(document.querySelector(sel))[prop];
+      }
+      return out;
+    })()`)) as Record<string, string>;
+  }
+
+  it('a theme pinned in Settings looks exactly like the system scheme of the same name, and its danger and toast text stay readable', async () => {
+    const looks: Record<string, Record<string, string>> = {};
+    for (const os of ['light', 'dark'] as const) {
+      for (const theme of ['system', 'light', 'dark'] as const) {
+        const app = await startApp({ browser, colorScheme: os, beforeLoad: async (vault) => { await seed('Okta')(vault); await vault.updateSettings({ theme }); } });
+        try {
+          looks[`${os}/${theme}`] = await palette(app.page, theme);
+          const ratios = await contrasts(app.page, ['#probe-danger', '#probe-error', '#probe-toast']);
+          for (const [selector, ratio] of Object.entries(ratios)) expect(ratio, `${os}/${theme} ${selector}`).toBeGreaterThanOrEqual(4.5);
+        } finally {
+          await app.close();
+        }
+      }
+    }
+    expect(looks['light/dark']).toEqual(looks['dark/system']);
+    expect(looks['dark/dark']).toEqual(looks['dark/system']);
+    expect(looks['dark/light']).toEqual(looks['light/system']);
+    expect(looks['light/light']).toEqual(looks['light/system']);
+    expect(looks['dark/system']!.page).not.toBe(looks['light/system']!.page);
+    expect(looks['dark/system']!.danger).not.toBe(looks['light/system']!.danger);
+  }, 60_000);
+
   it('the theme setting applies at once and overrides the system preference', async () => {
     const app = await startApp({ browser, colorScheme: 'light', beforeLoad: seed('Slack') });
     try {
