@@ -26,7 +26,9 @@ know it, so write it down somewhere safe.
                                  Add the accounts of an Authdesk backup (an automatic one, or
                                  "authdesk export --format authdesk"). Accounts already in the vault
                                  are skipped as duplicates; all or nothing. --latest: the newest
-                                 automatic backup.
+                                 automatic backup. Without --passphrase-file, the backup passphrase
+                                 in the keychain is tried first; a file it does not open (e.g. made
+                                 before a change of passphrase) asks for its own.
 
 Without Authdesk, "node scripts/decrypt-backup.mjs FILE" prints a backup's otpauth:// links.`;
 
@@ -206,13 +208,24 @@ const restore: Sub = async (args, ctx) => {
     file = positionals[0] ?? '';
   }
   // The import command's own path (reading, passphrase, preview, duplicates, confirmation, all or
-  // nothing, automatic backup afterwards), restricted to our format.
-  const importCommand = (await import('./import.js')).default;
-  const forwarded = [file, '--format', 'authdesk'];
-  if (values['passphrase-file'] !== undefined) forwarded.push('--passphrase-file', values['passphrase-file']);
-  if (values.yes === true) forwarded.push('--yes');
-  if (values.json === true) forwarded.push('--json');
-  return importCommand.run(forwarded, ctx);
+  // nothing, automatic backup afterwards), restricted to our format. Automatic backups are sealed
+  // with the keychain's backup passphrase: it is tried first unless --passphrase-file is given.
+  const { readImportFile, runImport } = await import('./import.js');
+  const bytes = await readImportFile(file);
+  let knownPassphrase: string | undefined;
+  if (values['passphrase-file'] === undefined) {
+    const { getBackupPassphrase } = await import('../../node/backup/auto.js');
+    knownPassphrase = (await getBackupPassphrase(await openVault())) ?? undefined;
+  }
+  return runImport(ctx, {
+    files: [bytes],
+    format: 'authdesk',
+    ...(values['passphrase-file'] !== undefined ? { passphraseFile: values['passphrase-file'] } : {}),
+    ...(knownPassphrase !== undefined ? { knownPassphrase } : {}),
+    yes: values.yes === true,
+    json: values.json === true,
+    skipUnsupported: false,
+  });
 };
 
 const SUBCOMMANDS: Record<string, Sub> = { status, passphrase, off, now, keep, restore };

@@ -1,10 +1,10 @@
 import { promises as fs } from 'node:fs';
 import { describeAccount } from '../../core/backup/account.js';
 import { isImportFormat } from '../../core/backup/import/detect.js';
-import { FORMAT_NAMES, IMPORT_FORMATS } from '../../core/backup/import/types.js';
+import { FORMAT_NAMES, IMPORT_FORMATS, type ImportFormat } from '../../core/backup/import/types.js';
 import { BackupError, InputError } from '../../core/errors.js';
 import { openVault } from '../../node/open-vault.js';
-import { EXIT, parseCommandArgs, printJson, printLine, UsageError, type Command } from '../io.js';
+import { EXIT, parseCommandArgs, printJson, printLine, UsageError, type CliContext, type Command } from '../io.js';
 
 const importCommand: Command = {
   summary: 'import accounts from a backup or another app\'s export (all or nothing)',
@@ -42,86 +42,129 @@ asked at the terminal.`,
     if (passphraseFile === '-' && positionals.some((p) => p === '-')) throw new UsageError('Standard input cannot carry both the file and the passphrase.');
 
     const files: Uint8Array[] = [];
-    for (const file of positionals) {
-      try {
-        files.push(file === '-' ? Buffer.from(await ctx.readStdin(), 'utf8') : await fs.readFile(file));
-      } catch (cause) {
-        const code = (cause as NodeJS.ErrnoException).code;
-        throw new BackupError('IMPORT_FILE_UNREADABLE', code === 'ENOENT' ? `${file} does not exist.` : `${file} cannot be read (${code ?? 'error'}).`, { cause });
-      }
-    }
-    const { readImports, planVaultImport, applyImport } = await import('../../node/backup/import.js');
-    const { readPassphraseFile, promptHidden } = await import('../../node/backup/passphrase.js');
-    let asked: string | undefined;
-    const passphrase = async (): Promise<string> => {
-      if (asked !== undefined) return asked;
-      asked = passphraseFile !== undefined ? await readPassphraseFile(passphraseFile, () => ctx.readStdin()) : ctx.stdinIsTTY ? await promptHidden('Passphrase of the file: ') : '';
-      return asked;
-    };
-    const parsed = await readImports(files, { ...(format ? { format } : {}), passphrase });
-    const vault = await openVault();
-    const { KeyringSecretStore } = await import('../../node/keychain.js');
-    const plan = await planVaultImport(vault, parsed, { secrets: new KeyringSecretStore() });
-
-    const json = values.json === true;
-    if (!json) {
-      printLine(ctx, `${FORMAT_NAMES[plan.format]}: ${plan.toAdd.length} account${plan.toAdd.length === 1 ? '' : 's'} to import.`);
-      for (const a of plan.toAdd) printLine(ctx, `  + ${describeAccount(a)}${a.type === 'hotp' ? ' (HOTP)' : ''}`);
-      if (plan.duplicates.length > 0) {
-        printLine(ctx, `Skipped as duplicates (${plan.duplicates.length}):`);
-        for (const d of plan.duplicates) printLine(ctx, `  = ${d.name} — ${d.reason}`);
-      }
-      if (plan.unsupported.length > 0) {
-        printLine(ctx, `Cannot be used by Authdesk (${plan.unsupported.length}):`);
-        for (const u of plan.unsupported) printLine(ctx, `  ! ${u.name} — ${u.reason}`);
-      }
-      for (const w of parsed.warnings ?? []) printLine(ctx, `Warning: ${w}`);
-    }
-    const summary = {
-      format: plan.format,
-      toImport: plan.toAdd.map((a) => ({ issuer: a.issuer, label: a.label, type: a.type })),
-      duplicates: plan.duplicates,
-      unsupported: plan.unsupported,
-      warnings: parsed.warnings ?? [],
-    };
-    if (plan.unsupported.length > 0 && values['skip-unsupported'] !== true) {
-      if (json) printJson(ctx, { ...summary, imported: 0 });
-      throw new BackupError('IMPORT_HAS_UNSUPPORTED', `Nothing was imported: ${plan.unsupported.length} entr${plan.unsupported.length === 1 ? 'y' : 'ies'} cannot be used by Authdesk. Run again with --skip-unsupported to import the others.`);
-    }
-    if (plan.toAdd.length === 0) {
-      if (json) printJson(ctx, { ...summary, imported: 0 });
-      else printLine(ctx, 'Nothing new to import.');
-      return EXIT.OK;
-    }
-    if (values.yes !== true) {
-      if (!ctx.stdinIsTTY) throw new InputError('CONFIRMATION_NEEDED', 'Nothing imported: add --yes to confirm when not at a terminal.');
-      if (!(await ctx.confirm(`Import ${plan.toAdd.length} account${plan.toAdd.length === 1 ? '' : 's'}?`))) {
-        printLine(ctx, 'Nothing imported.');
-        return EXIT.FAILED;
-      }
-    }
-    // Keychain writes are slow on Linux (~15-45 ms each): show progress for big imports.
-    let last = 0;
-    const progress = plan.toAdd.length >= 50 && !json
-      ? (done: number, total: number) => {
-        const now = Date.now();
-        if (now - last > 500 || done === total) {
-          last = now;
-          ctx.stderr.write(`\rStoring secret keys in the keychain: ${done}/${total}`);
-          if (done === total) ctx.stderr.write('\n');
-        }
-      }
-      : undefined;
-    const added = await applyImport(vault, plan, { skipUnsupported: true, ...(progress ? { onProgress: progress } : {}) });
-    const { maybeAutoBackup } = await import('../../node/backup/auto.js');
-    const backup = await maybeAutoBackup(vault);
-    if (json) printJson(ctx, { ...summary, imported: added.length, ids: added.map((a) => a.id), autoBackup: backup.status });
-    else {
-      printLine(ctx, `Imported ${added.length} account${added.length === 1 ? '' : 's'}.`);
-      if (backup.status === 'failed') ctx.stderr.write(`authdesk: the automatic backup failed: ${backup.error.message}\n`);
-    }
-    return EXIT.OK;
+    for (const file of positionals) files.push(file === '-' ? Buffer.from(await ctx.readStdin(), 'utf8') : await readImportFile(file));
+    return runImport(ctx, {
+      files,
+      ...(format ? { format } : {}),
+      ...(passphraseFile !== undefined ? { passphraseFile } : {}),
+      yes: values.yes === true,
+      json: values.json === true,
+      skipUnsupported: values['skip-unsupported'] === true,
+    });
   },
 };
+
+/** A file to import, or a one-line reason it cannot be read. */
+export async function readImportFile(file: string): Promise<Uint8Array> {
+  try {
+    return await fs.readFile(file);
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    throw new BackupError('IMPORT_FILE_UNREADABLE', code === 'ENOENT' ? `${file} does not exist.` : `${file} cannot be read (${code ?? 'error'}).`, { cause });
+  }
+}
+
+export interface ImportRequest {
+  readonly files: readonly Uint8Array[];
+  readonly format?: ImportFormat;
+  /** Where the file's passphrase comes from ("-" = standard input); else asked at the terminal. */
+  readonly passphraseFile?: string;
+  /**
+   * Tried first when the file is encrypted (restoring an automatic backup: the keychain's backup
+   * passphrase); a backup made before that passphrase changed falls back to passphraseFile/asking.
+   */
+  readonly knownPassphrase?: string;
+  readonly yes: boolean;
+  readonly json: boolean;
+  readonly skipUnsupported: boolean;
+}
+
+/** Read, preview, confirm and apply one import (all or nothing), then the automatic backup. */
+export async function runImport(ctx: CliContext, request: ImportRequest): Promise<number> {
+  const { files, format, passphraseFile } = request;
+  const { readImports, planVaultImport, applyImport } = await import('../../node/backup/import.js');
+  const { readPassphraseFile, promptHidden } = await import('../../node/backup/passphrase.js');
+  let asked: string | undefined;
+  const passphrase = async (): Promise<string> => {
+    if (asked !== undefined) return asked;
+    asked = passphraseFile !== undefined ? await readPassphraseFile(passphraseFile, () => ctx.readStdin()) : ctx.stdinIsTTY ? await promptHidden('Passphrase of the file: ') : '';
+    return asked;
+  };
+  const read = (secret: () => Promise<string>) => readImports([...files], { ...(format ? { format } : {}), passphrase: secret });
+  let parsed;
+  if (request.knownPassphrase === undefined) parsed = await read(passphrase);
+  else {
+    const known = request.knownPassphrase;
+    try {
+      parsed = await read(async () => known);
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'BACKUP_WRONG_PASSPHRASE') throw error;
+      ctx.stderr.write('The backup passphrase in the keychain does not open this file (it was made with another passphrase, e.g. before a change): give its passphrase.\n');
+      parsed = await read(passphrase);
+    }
+  }
+  const vault = await openVault();
+  const { KeyringSecretStore } = await import('../../node/keychain.js');
+  const plan = await planVaultImport(vault, parsed, { secrets: new KeyringSecretStore() });
+
+  const json = request.json;
+  if (!json) {
+    printLine(ctx, `${FORMAT_NAMES[plan.format]}: ${plan.toAdd.length} account${plan.toAdd.length === 1 ? '' : 's'} to import.`);
+    for (const a of plan.toAdd) printLine(ctx, `  + ${describeAccount(a)}${a.type === 'hotp' ? ' (HOTP)' : ''}`);
+    if (plan.duplicates.length > 0) {
+      printLine(ctx, `Skipped as duplicates (${plan.duplicates.length}):`);
+      for (const d of plan.duplicates) printLine(ctx, `  = ${d.name} — ${d.reason}`);
+    }
+    if (plan.unsupported.length > 0) {
+      printLine(ctx, `Cannot be used by Authdesk (${plan.unsupported.length}):`);
+      for (const u of plan.unsupported) printLine(ctx, `  ! ${u.name} — ${u.reason}`);
+    }
+    for (const w of parsed.warnings ?? []) printLine(ctx, `Warning: ${w}`);
+  }
+  const summary = {
+    format: plan.format,
+    toImport: plan.toAdd.map((a) => ({ issuer: a.issuer, label: a.label, type: a.type })),
+    duplicates: plan.duplicates,
+    unsupported: plan.unsupported,
+    warnings: parsed.warnings ?? [],
+  };
+  if (plan.unsupported.length > 0 && !request.skipUnsupported) {
+    if (json) printJson(ctx, { ...summary, imported: 0 });
+    throw new BackupError('IMPORT_HAS_UNSUPPORTED', `Nothing was imported: ${plan.unsupported.length} entr${plan.unsupported.length === 1 ? 'y' : 'ies'} cannot be used by Authdesk. Run again with --skip-unsupported to import the others.`);
+  }
+  if (plan.toAdd.length === 0) {
+    if (json) printJson(ctx, { ...summary, imported: 0 });
+    else printLine(ctx, 'Nothing new to import.');
+    return EXIT.OK;
+  }
+  if (!request.yes) {
+    if (!ctx.stdinIsTTY) throw new InputError('CONFIRMATION_NEEDED', 'Nothing imported: add --yes to confirm when not at a terminal.');
+    if (!(await ctx.confirm(`Import ${plan.toAdd.length} account${plan.toAdd.length === 1 ? '' : 's'}?`))) {
+      printLine(ctx, 'Nothing imported.');
+      return EXIT.FAILED;
+    }
+  }
+  // Keychain writes are slow on Linux (~15-45 ms each): show progress for big imports.
+  let last = 0;
+  const progress = plan.toAdd.length >= 50 && !json
+    ? (done: number, total: number) => {
+      const now = Date.now();
+      if (now - last > 500 || done === total) {
+        last = now;
+        ctx.stderr.write(`\rStoring secret keys in the keychain: ${done}/${total}`);
+        if (done === total) ctx.stderr.write('\n');
+      }
+    }
+    : undefined;
+  const added = await applyImport(vault, plan, { skipUnsupported: true, ...(progress ? { onProgress: progress } : {}) });
+  const { maybeAutoBackup } = await import('../../node/backup/auto.js');
+  const backup = await maybeAutoBackup(vault);
+  if (json) printJson(ctx, { ...summary, imported: added.length, ids: added.map((a) => a.id), autoBackup: backup.status });
+  else {
+    printLine(ctx, `Imported ${added.length} account${added.length === 1 ? '' : 's'}.`);
+    if (backup.status === 'failed') ctx.stderr.write(`authdesk: the automatic backup failed: ${backup.error.message}\n`);
+  }
+  return EXIT.OK;
+}
 
 export default importCommand;

@@ -15,7 +15,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseOtpauthUri } from '../../core/otpauth/uri.js';
 import type { VaultApi } from '../../core/vault/api.js';
-import { backupPassphraseName, listAutoBackups } from '../../node/backup/auto.js';
+import { backupPassphraseName, listAutoBackups, setBackupPassphrase } from '../../node/backup/auto.js';
 import { KeyringSecretStore } from '../../node/keychain.js';
 import { scanImageFile } from '../../node/qr/scan.js';
 import { fakeBackupDialogs, type FakeBackupDialogs } from '../helpers/backup-e2e-dialogs.js';
@@ -373,14 +373,13 @@ describe('Settings › Backup (e2e)', () => {
     const region = await openBackupSettings(page);
     const list = region.getByRole('list', { name: 'Restore an automatic backup' });
     const newest = (await listAutoBackups(app.dataDir))[0]!;
+    // Sealed with the backup passphrase the keychain holds: the preview comes without a question.
     await list.getByRole('listitem').first().getByRole('button', { name: /^Restore the backup of / }).click();
-    const ask = region.getByRole('form', { name: 'Passphrase of the file' });
-    await ask.getByLabel('Passphrase of the file').fill(BACKUP_PASS);
-    await ask.getByRole('button', { name: 'Open' }).click();
     const preview = region.getByRole('group', { name: 'Import preview' });
     await expect.poll(() => preview.locator('.backup-heading').textContent()).toBe('Authdesk encrypted backup: 1 account to import.');
     expect(await preview.getByRole('list', { name: 'Accounts to import' }).textContent()).toBe('+GitHub: octocat');
     expect(await preview.getByRole('list', { name: 'Duplicates' }).getByRole('listitem').count()).toBe(5);
+    expect(await region.getByRole('form', { name: 'Passphrase of the file' }).count()).toBe(0);
     await preview.getByRole('button', { name: 'Import 1 account' }).click();
     await expect.poll(() => toast(page).textContent()).toBe('Imported 1 account.');
     const back = (await app.vault.list()).find((a) => a.issuer === 'GitHub' && a.label === 'octocat')!;
@@ -388,6 +387,20 @@ describe('Settings › Backup (e2e)', () => {
     expect(await app.vault.revealSecret(back.id)).toBe(SEEDED[0].secret);
     expect((await app.vault.code(back.id, T * 1000)).code).toBe(totp(SEEDED[0].secret, T));
     expect((await listAutoBackups(app.dataDir))[0]!.path).not.toBe(newest.path);
+
+    // After the backup passphrase changed, an older backup asks for the passphrase it was made with.
+    await setBackupPassphrase(app.vault, 'a later backup passphrase');
+    try {
+      await list.getByRole('listitem').first().getByRole('button', { name: /^Restore the backup of / }).click();
+      const ask = region.getByRole('form', { name: 'Passphrase of the file' });
+      await expect.poll(() => ask.locator('.backup-note').textContent()).toBe('This automatic backup was made before the backup passphrase was last changed: enter the passphrase it had then.');
+      await ask.getByLabel('Passphrase of the file').fill(BACKUP_PASS);
+      await ask.getByRole('button', { name: 'Open' }).click();
+      await expect.poll(() => preview.locator('.backup-heading').textContent()).toBe('Authdesk encrypted backup: 0 accounts to import.');
+      await preview.getByRole('button', { name: 'Cancel' }).click();
+    } finally {
+      await setBackupPassphrase(app.vault, BACKUP_PASS);
+    }
   }, 60_000);
 
   it('"Show QR code…" needs the lock passphrase and shows an image that decodes to the account\'s otpauth:// link', async () => {

@@ -256,7 +256,9 @@ describe('authdesk backup (built CLI, real keychain)', () => {
     const list = JSON.parse((await runCli(['backup', 'status', '--json'], { dataDir: source })).stdout) as { backups: Array<{ path: string }> };
     expect(list.backups[0]?.path).not.toBe(newest.path);
     expect(list.backups[1]?.path).toBe(newest.path);
-    const undo = await runCli(['backup', 'restore', list.backups[1]!.path, '--passphrase-file', passFile, '--yes'], { dataDir: source });
+    // In its own vault no passphrase is asked: the keychain holds the one the backups are sealed with.
+    const undo = await runCli(['backup', 'restore', list.backups[1]!.path, '--yes'], { dataDir: source });
+    expect(undo.stderr).toBe('');
     expect(undo.code).toBe(0);
     expect(undo.stdout).toMatch(/1 account to import\.\n {2}\+ peggy@example\.org/);
     expect(undo.stdout).toMatch(/Skipped as duplicates \(5\)/);
@@ -287,6 +289,16 @@ describe('authdesk backup (built CLI, real keychain)', () => {
     const files = await listAutoBackups(source);
     expect(decryptWithScript(files[0]!.path, newPassFile)).toEqual(await snapshot(source));
     expect(decryptWithScript(files[1]!.path, passFile)).toHaveLength(6);
+    // Restoring: the keychain's (new) passphrase opens the newest backup; the older one says why it
+    // needs its own passphrase, and opens with it.
+    const newest = await runCli(['backup', 'restore', files[0]!.path, '--yes'], { dataDir: source });
+    expect([newest.code, newest.stderr]).toEqual([0, '']);
+    expect(newest.stdout).toContain('Nothing new to import.');
+    const older = await runCli(['backup', 'restore', files[1]!.path, '--yes'], { dataDir: source });
+    expect(older.code).toBe(1);
+    expect(older.stderr).toMatch(/^The backup passphrase in the keychain does not open this file .*: give its passphrase\.\nauthdesk: .*--passphrase-file F/s);
+    const olderWithFile = await runCli(['backup', 'restore', files[1]!.path, '--passphrase-file', passFile, '--yes'], { dataDir: source });
+    expect([olderWithFile.code, olderWithFile.stderr]).toEqual([0, '']);
 
     const noYes = await runCli(['backup', 'off'], { dataDir: source });
     expect(noYes.code).toBe(1);

@@ -103,9 +103,15 @@ describe('backup IPC handlers', () => {
     await s.vault.add({ type: 'totp', issuer: 'GitHub', label: 'me', secret: 'CKHPZK4CSAE4BUOSNUECTKUOAT4O33PE', algorithm: 'SHA1', digits: 6, period: 30 });
     const status = await s.h.setPassphrase({ passphrase: 'backup passphrase', lockPassphrase: LOCK });
     const name = status.backups[0]!.name;
+    // The keychain's backup passphrase opens the vault's own backups: no question asked.
     const opened = await s.h.restoreOpen({ name });
-    expect(opened.state).toBe('needs-passphrase');
-    const ready = await s.h.importDecrypt({ importId: opened.importId, passphrase: 'backup passphrase' });
+    expect(opened).toMatchObject({ state: 'ready', toAdd: [], duplicates: [{ name: 'GitHub: me', reason: 'already in this vault' }] });
+    // After a change of passphrase, an older backup asks for the one it was made with, and says so.
+    await s.h.setPassphrase({ passphrase: 'a newer backup passphrase', lockPassphrase: LOCK });
+    const older = await s.h.restoreOpen({ name });
+    expect(older).toMatchObject({ state: 'needs-passphrase', olderPassphrase: true });
+    await expect(s.h.importDecrypt({ importId: older.importId, passphrase: 'a newer backup passphrase' })).rejects.toMatchObject({ code: 'BACKUP_WRONG_PASSPHRASE' });
+    const ready = await s.h.importDecrypt({ importId: older.importId, passphrase: 'backup passphrase' });
     expect(ready).toMatchObject({ state: 'ready', toAdd: [], duplicates: [{ name: 'GitHub: me', reason: 'already in this vault' }] });
     const again = await s.h.restoreOpen({ name });
     s.service.clear();

@@ -44,7 +44,13 @@ export interface ImportPreviewAccount {
 }
 
 export type ImportStep =
-  | { readonly importId: string; readonly state: 'needs-passphrase'; readonly formatName: string }
+  | {
+    readonly importId: string;
+    readonly state: 'needs-passphrase';
+    readonly formatName: string;
+    /** Set when an automatic backup did not open with the keychain's current backup passphrase. */
+    readonly olderPassphrase?: true;
+  }
   | {
     readonly importId: string;
     readonly state: 'ready';

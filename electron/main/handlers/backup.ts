@@ -27,7 +27,7 @@ import { BackupError, toUserFacing } from '../../../core/errors.js';
 import type { VaultApi } from '../../../core/vault/api.js';
 import type { SecretStore } from '../../../core/vault/ports.js';
 import type { AppLock } from '../../../node/app-lock.js';
-import { backupNow, backupsDir, clearBackupPassphrase, forgetBackupKeys, hasBackupPassphrase, listAutoBackups, maybeAutoBackup, setBackupPassphrase, type AutoBackupResult } from '../../../node/backup/auto.js';
+import { backupNow, backupsDir, clearBackupPassphrase, forgetBackupKeys, getBackupPassphrase, hasBackupPassphrase, listAutoBackups, maybeAutoBackup, setBackupPassphrase, type AutoBackupResult } from '../../../node/backup/auto.js';
 import { accountQr, exportEncrypted, exportGoogleQr, exportOtpauthList } from '../../../node/backup/export.js';
 import { googleQrFiles, refuseExistingFiles, writeSecretFile } from '../../../node/backup/files.js';
 import { applyImport, planVaultImport, readImports, type ImagePayloadReader } from '../../../node/backup/import.js';
@@ -236,7 +236,18 @@ export function createBackupService(deps: BackupServiceDeps): BackupService {
     },
     async restoreOpen({ name }) {
       // The schema allows only our own file names: no path can reach outside <dataDir>/backups.
-      return open([await fs.readFile(path.join(backupsDir(dataDir), name))]);
+      const opened = await open([await fs.readFile(path.join(backupsDir(dataDir), name))]);
+      if (opened.state !== 'needs-passphrase') return opened;
+      // Automatic backups are sealed with the passphrase the keychain holds: try it, so only a backup
+      // made before the passphrase changed asks for one. The preview shows names, never a secret.
+      const saved = await getBackupPassphrase(vault, options).catch(() => null);
+      if (saved === null) return opened;
+      try {
+        return await step(opened.importId, take(opened.importId), saved);
+      } catch (error) {
+        if ((error as { code?: string }).code === 'BACKUP_WRONG_PASSPHRASE') return { ...opened, olderPassphrase: true };
+        throw error;
+      }
     },
     async importDecrypt({ importId, passphrase }) {
       const p = take(importId);

@@ -52,7 +52,11 @@ export function ImportFlow({ initial, onDone }: { initial: ImportStep; onDone(me
   if (step.state === 'needs-passphrase') {
     return (
       <form className="form form--inset backup-panel" onSubmit={(e) => void decrypt(e)} aria-label="Passphrase of the file">
-        <p className="backup-note">This {step.formatName} is protected by a passphrase: the one chosen when it was made.</p>
+        <p className="backup-note">
+          {step.olderPassphrase
+            ? 'This automatic backup was made before the backup passphrase was last changed: enter the passphrase it had then.'
+            : `This ${step.formatName} is protected by a passphrase: the one chosen when it was made.`}
+        </p>
         <label className="field"><span className="field__label">Passphrase of the file</span>
           <input className="input" type="password" name="filePassphrase" autoFocus autoComplete="off" value={passphrase} onChange={(e) => setPassphrase(e.target.value)} /></label>
         {error ? <p className="form__error" role="alert">{error}</p> : null}
