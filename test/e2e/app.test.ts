@@ -4,10 +4,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { openVault } from '../../node/open-vault.js';
 import { areas } from '../../electron/ipc/contract.js';
-import { launchBrowser, startApp, type AppHarness } from './harness.js';
+import { launchBrowser, rowCode, startApp, type AppHarness } from './harness.js';
 
 // Keys made up for these tests (base32 of random bytes); oathtool is the oracle.
 const KEY_A = 'N5KGQZLSEBZWKY3SMV2CA23FPEQGM33S';
@@ -19,17 +19,6 @@ function oathtool(secret: string, unixSeconds: number): string {
   const result = spawnSync('oathtool', ['--totp', '-b', `--now=@${unixSeconds}`, secret], { encoding: 'utf8' });
   if (result.status !== 0) throw new Error(result.stderr);
   return result.stdout.trim();
-}
-
-async function rowCode(page: Page, name: string): Promise<string> {
-  const row = page.getByRole('option', { name: new RegExp(name) });
-  // Avoid reading across a period boundary: wait until at least 3 s are left.
-  for (;;) {
-    const seconds = Number(await row.locator('.row__seconds').textContent());
-    if (seconds >= 3) break;
-    await page.waitForTimeout(500);
-  }
-  return ((await row.locator('.code').textContent()) ?? '').replace(/\s/g, '');
 }
 
 let browser: Browser;

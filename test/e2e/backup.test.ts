@@ -21,7 +21,7 @@ import { scanImageFile } from '../../node/qr/scan.js';
 import { fakeBackupDialogs, type FakeBackupDialogs } from '../helpers/backup-e2e-dialogs.js';
 import { FIXTURES } from '../helpers/backup-fixtures.js';
 import { oracleBase32, oracleDecode } from '../helpers/qr-protobuf.js';
-import { launchBrowser, startApp, type AppHarness } from './harness.js';
+import { launchBrowser, rowCode, startApp, type AppHarness } from './harness.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const SHOTS = path.join(ROOT, 'test/.tmp/backup-e2e');
@@ -91,16 +91,6 @@ function linkSnapshot(links: readonly string[]): string[] {
     const code = d.type === 'totp' ? totp(d.secret, T, d.algorithm, d.digits, d.period) : hotp(d.secret, d.counter ?? 0, d.digits);
     return `${d.issuer}|${d.label}|${d.type}|${d.algorithm}|${d.digits}|${d.type === 'hotp' ? d.counter : d.period}|${d.secret}|${code}`;
   }).sort();
-}
-
-async function rowCode(page: Page, name: RegExp): Promise<string> {
-  const row = page.getByRole('option', { name });
-  for (;;) {
-    const seconds = Number(await row.locator('.row__seconds').textContent());
-    if (seconds >= 3) break;
-    await page.waitForTimeout(500);
-  }
-  return ((await row.locator('.code').textContent()) ?? '').replace(/\s/g, '');
 }
 
 const toast = (page: Page) => page.locator('.toast').last();

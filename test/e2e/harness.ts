@@ -349,3 +349,18 @@ export async function startApp(options: StartOptions = {}): Promise<AppHarness> 
     },
   };
 }
+
+/**
+ * The code a row shows, digits only, read while at least 3 s of its period are left (and so after
+ * its code has arrived: the seconds stay empty until then), so an oracle asked at Date.now() right
+ * after is asked about the same time step.
+ */
+export async function rowCode(page: Page, name: string | RegExp): Promise<string> {
+  const row = page.getByRole('option', { name: typeof name === 'string' ? new RegExp(name) : name });
+  for (;;) {
+    const seconds = Number(await row.locator('.row__seconds').textContent());
+    if (seconds >= 3) break;
+    await page.waitForTimeout(500);
+  }
+  return ((await row.locator('.code').textContent()) ?? '').replace(/\s/g, '');
+}

@@ -5,9 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import type { SystemAuth } from '../../node/app-lock.js';
-import { launchBrowser, startApp, type AppHarness } from './harness.js';
+import { launchBrowser, rowCode, startApp, type AppHarness } from './harness.js';
 
 const KEY = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP'; // made up for this test
 const PASSPHRASE = 'correct horse';
@@ -16,16 +16,6 @@ function oathtool(secret: string, unixSeconds: number): string {
   const result = spawnSync('oathtool', ['--totp', '-b', `--now=@${unixSeconds}`, secret], { encoding: 'utf8' });
   if (result.status !== 0) throw new Error(result.stderr);
   return result.stdout.trim();
-}
-
-async function rowCode(page: Page, name: string): Promise<string> {
-  const row = page.getByRole('option', { name: new RegExp(name) });
-  for (;;) {
-    const seconds = Number(await row.locator('.row__seconds').textContent());
-    if (seconds >= 3) break;
-    await page.waitForTimeout(500);
-  }
-  return ((await row.locator('.code').textContent()) ?? '').replace(/\s/g, '');
 }
 
 function fakeTouchId(answer: boolean): SystemAuth & { prompts: string[] } {
