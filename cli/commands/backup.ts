@@ -212,12 +212,14 @@ const restore: Sub = async (args, ctx) => {
   // with the keychain's backup passphrase: it is tried first unless --passphrase-file is given.
   const { readImportFile, runImport } = await import('./import.js');
   const bytes = await readImportFile(file);
+  const vault = await openVault();
   let knownPassphrase: string | undefined;
   if (values['passphrase-file'] === undefined) {
     const { getBackupPassphrase } = await import('../../node/backup/auto.js');
-    knownPassphrase = (await getBackupPassphrase(await openVault())) ?? undefined;
+    knownPassphrase = (await getBackupPassphrase(vault)) ?? undefined;
   }
   return runImport(ctx, {
+    vault,
     files: [bytes],
     format: 'authdesk',
     ...(values['passphrase-file'] !== undefined ? { passphraseFile: values['passphrase-file'] } : {}),

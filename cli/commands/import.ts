@@ -2,7 +2,8 @@ import { promises as fs } from 'node:fs';
 import { describeAccount } from '../../core/backup/account.js';
 import { isImportFormat } from '../../core/backup/import/detect.js';
 import { FORMAT_NAMES, IMPORT_FORMATS, type ImportFormat } from '../../core/backup/import/types.js';
-import { BackupError, InputError } from '../../core/errors.js';
+import { BackupError, InputError, isAuthdeskError } from '../../core/errors.js';
+import type { VaultApi } from '../../core/vault/api.js';
 import { openVault } from '../../node/open-vault.js';
 import { EXIT, parseCommandArgs, printJson, printLine, UsageError, type CliContext, type Command } from '../io.js';
 
@@ -74,6 +75,8 @@ export interface ImportRequest {
    * passphrase); a backup made before that passphrase changed falls back to passphraseFile/asking.
    */
   readonly knownPassphrase?: string;
+  /** The vault, when the caller has opened it already (opening reconciles with the keychain). */
+  readonly vault?: VaultApi;
   readonly yes: boolean;
   readonly json: boolean;
   readonly skipUnsupported: boolean;
@@ -98,12 +101,12 @@ export async function runImport(ctx: CliContext, request: ImportRequest): Promis
     try {
       parsed = await read(async () => known);
     } catch (error) {
-      if ((error as { code?: string }).code !== 'BACKUP_WRONG_PASSPHRASE') throw error;
+      if (!isAuthdeskError(error, 'BACKUP_WRONG_PASSPHRASE')) throw error;
       ctx.stderr.write('The backup passphrase in the keychain does not open this file (it was made with another passphrase, e.g. before a change): give its passphrase.\n');
       parsed = await read(passphrase);
     }
   }
-  const vault = await openVault();
+  const vault = request.vault ?? (await openVault());
   const { KeyringSecretStore } = await import('../../node/keychain.js');
   const plan = await planVaultImport(vault, parsed, { secrets: new KeyringSecretStore() });
 

@@ -23,7 +23,7 @@ import path from 'node:path';
 import { PLAIN_EXPORT_WARNING } from '../../../core/backup/export.js';
 import type { ImportPlan } from '../../../core/backup/duplicates.js';
 import { FORMAT_NAMES } from '../../../core/backup/import/types.js';
-import { BackupError, toUserFacing } from '../../../core/errors.js';
+import { BackupError, isAuthdeskError, toUserFacing } from '../../../core/errors.js';
 import type { VaultApi } from '../../../core/vault/api.js';
 import type { SecretStore } from '../../../core/vault/ports.js';
 import type { AppLock } from '../../../node/app-lock.js';
@@ -245,7 +245,7 @@ export function createBackupService(deps: BackupServiceDeps): BackupService {
       try {
         return await step(opened.importId, take(opened.importId), saved);
       } catch (error) {
-        if ((error as { code?: string }).code === 'BACKUP_WRONG_PASSPHRASE') return { ...opened, olderPassphrase: true };
+        if (isAuthdeskError(error, 'BACKUP_WRONG_PASSPHRASE')) return { ...opened, olderPassphrase: true };
         throw error;
       }
     },
