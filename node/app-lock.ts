@@ -9,15 +9,16 @@
 import { randomBytes, scrypt as scryptCallback, timingSafeEqual } from 'node:crypto';
 import { LockError } from '../core/errors.js';
 import type { VaultApi } from '../core/vault/api.js';
+import { FREE_ATTEMPTS, LOCKOUT_SCHEDULE_MS, lockoutDelayMs, lockoutRemainingMs, lockoutSentence, wrongPassphraseSentence, type LockFailures } from '../core/lock/lockout.js';
 
 export const SCRYPT_PARAMS = { N: 2 ** 15, r: 8, p: 1, keyLength: 32, saltLength: 16 } as const;
 /** 128 * N * r = 32 MiB; Node's default maxmem is exactly 32 MiB, which scrypt's overhead exceeds. */
 const MAX_MEM = 64 * 1024 * 1024;
 /** Passphrases shorter than this are refused when set (an unlock accepts whatever was set). */
 export const MIN_PASSPHRASE_LENGTH = 4;
-/** After this many wrong passphrases in a row, each further attempt waits LOCKOUT_MS. */
-export const MAX_FAST_ATTEMPTS = 5;
-export const LOCKOUT_MS = 30_000;
+/** After this many wrong passphrases in a row the first wait (LOCKOUT_MS) starts; it grows after (core/lock/lockout.ts). */
+export const MAX_FAST_ATTEMPTS = FREE_ATTEMPTS + 1;
+export const LOCKOUT_MS = LOCKOUT_SCHEDULE_MS[0] ?? 30_000;
 
 function scrypt(passphrase: string, salt: Buffer, N: number, r: number, p: number, keyLength: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -149,8 +150,8 @@ export async function createAppLock(options: AppLockOptions): Promise<AppLock> {
   let locked = hash !== undefined;
   let reason: LockReason | undefined = locked ? 'startup' : undefined;
   let idleTimer: unknown;
-  let failures = 0;
-  let lockedOutUntil = 0;
+  // Wrong attempts in a row, persisted (settings.lockFailures): a restart forgives nothing.
+  let failures: LockFailures | undefined = (await vault.settings()).lockFailures;
   // Counts lock episodes, so a prompt answered after the app was unlocked and locked again does not
   // unlock the new episode (the person approved an earlier one).
   let episode = 0;
@@ -182,20 +183,37 @@ export async function createAppLock(options: AppLockOptions): Promise<AppLock> {
     return state();
   }
 
-  async function check(passphrase: string): Promise<void> {
+  /**
+   * The one gate every passphrase check goes through (unlock, reveal, export, the backup passphrase,
+   * changing or removing the lock): one verification at a time, in arrival order. Inside the gate the
+   * lockout is read, then the attempt is counted and written to the vault document (fsync'd) BEFORE
+   * the hash starts, then scrypt runs. So a burst of concurrent guesses is verified one by one and
+   * every guess after the free ones meets the lockout; a kill during the hash leaves it counted.
+   */
+  let gate: Promise<unknown> = Promise.resolve();
+  function check(passphrase: string): Promise<void> {
+    const turn = gate.then(() => attempt(passphrase));
+    gate = turn.catch(() => undefined);
+    return turn;
+  }
+
+  async function attempt(passphrase: string): Promise<void> {
     if (hash === undefined) throw new LockError('LOCK_NOT_SET', 'No app lock passphrase is set. Set one in Settings → App lock first.');
     const now = timers.now();
-    if (now < lockedOutUntil) {
-      const seconds = Math.ceil((lockedOutUntil - now) / 1000);
-      throw new LockError('LOCK_TOO_MANY_ATTEMPTS', `Too many wrong passphrases. Wait ${seconds} seconds, then try again.`, { details: { seconds } });
+    const wait = lockoutRemainingMs(failures, now);
+    if (wait > 0) {
+      throw new LockError('LOCK_TOO_MANY_ATTEMPTS', lockoutSentence(wait), { details: { seconds: Math.ceil(wait / 1000) } });
     }
+    const counted: LockFailures = { count: (failures?.count ?? 0) + 1, lastAt: now };
+    // Fail closed: if the count cannot be written, nothing is verified.
+    await vault.updateSettings({ lockFailures: counted });
+    failures = counted;
     if (!(await verifyPassphrase(passphrase, hash))) {
-      failures++;
-      if (failures >= MAX_FAST_ATTEMPTS) lockedOutUntil = timers.now() + LOCKOUT_MS;
-      throw new LockError('LOCK_WRONG_PASSPHRASE', 'That passphrase is not right. Check Caps Lock and try again.');
+      const wait = lockoutDelayMs(counted.count);
+      throw new LockError('LOCK_WRONG_PASSPHRASE', wrongPassphraseSentence(wait), wait > 0 ? { details: { seconds: Math.ceil(wait / 1000) } } : {});
     }
-    failures = 0;
-    lockedOutUntil = 0;
+    failures = undefined;
+    await vault.updateSettings({ lockFailures: undefined });
   }
 
   async function systemAuthState(): Promise<SystemAuthState> {
@@ -235,7 +253,7 @@ export async function createAppLock(options: AppLockOptions): Promise<AppLock> {
     if (hash === undefined || episode !== started || !(await vault.settings()).useSystemAuth) {
       throw new LockError('LOCK_SYSTEM_AUTH_FAILED', `The lock changed while ${port.name} was asking. Try again, or enter your passphrase.`);
     }
-    // No change to `failures`/`lockedOutUntil`: only the right passphrase resets them, so presence
+    // No change to `failures`: only the right passphrase resets them, so presence
     // (a finger) cannot buy more guesses at the passphrase that reveal and export ask for.
     locked = false;
     reason = undefined;

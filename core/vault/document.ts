@@ -208,6 +208,7 @@ export function validateSettings(value: unknown, fail: (what: string) => Authdes
   check('timeCorrection', (v) => typeof v === 'boolean', 'true or false');
   check('startAtLogin', (v) => typeof v === 'boolean', 'true or false');
   check('lockPassphraseHash', (v) => typeof v === 'string' && v.length <= 1024, 'text');
+  check('lockFailures', (v) => isObject(v) && nonNegInt(1_000_000_000)(v['count']) && typeof v['lastAt'] === 'number' && Number.isFinite(v['lastAt']), 'a count and a time');
   check('lockAfterIdleMinutes', nonNegInt(7 * 24 * 60), 'a whole number of minutes');
   check('lockOnScreenLock', (v) => typeof v === 'boolean', 'true or false');
   check('useSystemAuth', (v) => typeof v === 'boolean', 'true or false');

@@ -54,6 +54,8 @@ export interface Settings {
   readonly startAtLogin: boolean;
   /** App lock: scrypt hash of the passphrase ("scrypt$N$r$p$salt$hash", base64 parts), absent = no lock. */
   readonly lockPassphraseHash?: string;
+  /** Wrong app-lock passphrases in a row and when the last was counted (node/app-lock.ts); absent = none. Main only. */
+  readonly lockFailures?: { readonly count: number; readonly lastAt: number };
   readonly lockAfterIdleMinutes: number;
   readonly lockOnScreenLock: boolean;
   readonly useSystemAuth: boolean;

@@ -2,8 +2,8 @@ import type { Settings } from '../../../core/vault/model.js';
 import { channel, event } from '../channel.js';
 import { s } from '../schema.js';
 
-/** Settings as the renderer sees them: the passphrase hash stays in main. */
-export type PublicSettings = Omit<Settings, 'lockPassphraseHash'> & { readonly lockEnabled: boolean };
+/** Settings as the renderer sees them: the passphrase hash and the wrong-attempt record stay in main. */
+export type PublicSettings = Omit<Settings, 'lockPassphraseHash' | 'lockFailures'> & { readonly lockEnabled: boolean };
 
 export const MAX_CLIPBOARD_CLEAR_SECONDS = 600;
 

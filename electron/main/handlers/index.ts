@@ -88,7 +88,7 @@ export interface AppServices {
 }
 
 export function publicSettings(settings: Settings): PublicSettings {
-  const { lockPassphraseHash, ...rest } = settings;
+  const { lockPassphraseHash, lockFailures: _lockFailures, ...rest } = settings;
   return { ...rest, lockEnabled: lockPassphraseHash !== undefined };
 }
 
