@@ -152,7 +152,7 @@ describe('accessibility (e2e)', () => {
     expect(looks['light/light']).toEqual(looks['light/system']);
     expect(looks['dark/system']!.page).not.toBe(looks['light/system']!.page);
     expect(looks['dark/system']!.danger).not.toBe(looks['light/system']!.danger);
-  }, 60_000);
+  });
 
   it('the theme setting applies at once and overrides the system preference', async () => {
     const app = await startApp({ browser, colorScheme: 'light', beforeLoad: seed('Slack') });

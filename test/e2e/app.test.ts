@@ -154,7 +154,7 @@ describe('Authdesk renderer (e2e, real handlers and keychain)', () => {
     const t = Math.floor(Date.now() / 1000);
     expect([oathtool(KEY_B, t), oathtool(KEY_B, t - 1)]).toContain(copied);
     await expect.poll(() => page.getByRole('status').textContent()).toContain('Copied code for GitHub');
-    await expect.poll(() => app.clipboard.text, { timeout: 5000 }).toBe('');
+    await expect.poll(() => app.clipboard.text).toBe('');
 
     // Keyboard: Enter copies the selected row; the user then copies something else: it is kept.
     await page.getByRole('listbox').focus();
@@ -226,7 +226,7 @@ describe('Authdesk renderer (e2e, real handlers and keychain)', () => {
     const { page } = app;
     await app.vault.add({ type: 'hotp', issuer: 'Corp VPN', label: 'bob', secret: KEY_C, algorithm: 'SHA1', digits: 6, period: 30, counter: 5 });
     // Added by another process-like path: the window refreshes from the vault watch.
-    await page.getByRole('option', { name: /Corp VPN/ }).waitFor({ timeout: 5000 });
+    await page.getByRole('option', { name: /Corp VPN/ }).waitFor();
     await page.getByRole('button', { name: 'Next code for Corp VPN' }).click();
     const expected = spawnSync('oathtool', ['--hotp', '-b', '-c', '5', KEY_C], { encoding: 'utf8' }).stdout.trim();
     await expect.poll(async () => (await page.getByRole('option', { name: /Corp VPN/ }).locator('.code').textContent())?.replace(/\s/g, '')).toBe(expected);
@@ -238,7 +238,7 @@ describe('Authdesk renderer (e2e, real handlers and keychain)', () => {
     // parallel test files deleting their own items could disturb).
     const other = await openVault({ dataDir: app.dataDir, reconcile: 'skip' });
     await other.add({ type: 'totp', issuer: 'Dropbox', label: 'me@example.com', secret: KEY_B, algorithm: 'SHA1', digits: 6, period: 30 });
-    await app.page.getByRole('option', { name: /Dropbox/ }).waitFor({ timeout: 5000 });
+    await app.page.getByRole('option', { name: /Dropbox/ }).waitFor();
     expect(await rowCode(app.page, 'Dropbox')).toBe(oathtool(KEY_B, Math.floor(Date.now() / 1000)));
   });
 

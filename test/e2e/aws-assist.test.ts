@@ -113,7 +113,7 @@ beforeAll(async () => {
     await screens.close();
   }
   await app.load();
-}, 120_000);
+});
 
 afterAll(async () => {
   await app?.close();
@@ -132,7 +132,7 @@ describe('Scan screen → Add: the AWS console codes open at once', () => {
 
     // No menu, no waiting: the view is there, named, and has focus (a screen reader says where it is).
     const view = card(page);
-    await view.waitFor({ timeout: 10_000 });
+    await view.waitFor();
     expect(await page.getByRole('region', { name: 'AWS console codes' }).count()).toBe(1);
     await expect.poll(() => page.evaluate('document.activeElement?.textContent')).toBe('AWS console codes');
     expect(await view.locator('.aws-added__account').textContent()).toBe(`${AWS_ISSUER} · alice@${ACCOUNT_ID}`);
@@ -178,7 +178,7 @@ describe('Scan screen → Add: the AWS console codes open at once', () => {
     await awayFromStepBoundary(page);
     os.screens = screensOf(shots.bob);
     await scanAndAdd(page, 1);
-    await card(page).waitFor({ timeout: 10_000 });
+    await card(page).waitFor();
 
     // The menu's "AWS console codes…" dialog: the same codes, shown once (the view steps aside).
     await row(page, `${AWS_ISSUER}, bob@${ACCOUNT_ID}`).click({ button: 'right' });
@@ -203,7 +203,7 @@ describe('Scan screen → Add: the AWS console codes open at once', () => {
     await app.vault.remove((await app.vault.list())[0]!.id);
     await app.load();
     await scanAndAdd(page, 1);
-    await card(page).waitFor({ timeout: 10_000 });
+    await card(page).waitFor();
     await page.getByRole('button', { name: 'Settings' }).click();
     await page.keyboard.press('Escape');
     await row(page, `${AWS_ISSUER}, bob@${ACCOUNT_ID}`).waitFor();
@@ -226,7 +226,7 @@ describe('Scan screen → Add: the AWS console codes open at once', () => {
 
     // Several added: the list, not a view in the way; the offer stays until used or dismissed.
     const offer = page.getByRole('group', { name: 'AWS accounts added' });
-    await offer.waitFor({ timeout: 10_000 });
+    await offer.waitFor();
     expect(await offer.textContent()).toContain('Added 2 AWS accounts.');
     expect(await card(page).count()).toBe(0);
     await row(page, `${AWS_ISSUER}, dave@${ACCOUNT_ID}`).waitFor();
@@ -274,7 +274,7 @@ describe('Added by link or by key', () => {
     await expect.poll(() => page.locator('.preview').textContent()).toContain(`carol@${ACCOUNT_ID}`);
     await page.getByRole('button', { name: 'Add account' }).click();
     const view = card(page);
-    await view.waitFor({ timeout: 10_000 });
+    await view.waitFor();
     expect(await view.locator('.aws-added__account').textContent()).toBe(`carol@${ACCOUNT_ID}`);
     await expectConsoleCodes(view, secrets.carol);
     await view.getByRole('button', { name: 'Done' }).click();
@@ -330,7 +330,7 @@ describe('Enrolled by Authdesk itself (the wizard, against test/iam-server)', ()
     await page.getByRole('button', { name: /AWS MFA device/ }).click();
     await page.getByRole('textbox', { name: 'Device name' }).fill('assist-laptop');
     await page.getByRole('button', { name: 'Create and enable' }).click();
-    await page.getByTestId('aws-done').waitFor({ timeout: 20_000 });
+    await page.getByTestId('aws-done').waitFor();
     await page.getByRole('button', { name: 'Done' }).click();
     await row(page, `${AWS_ISSUER}, assist-laptop@${ACCOUNT_ID}`).waitFor();
     await page.waitForTimeout(300);

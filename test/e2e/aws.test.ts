@@ -29,7 +29,7 @@ beforeAll(async () => {
   if (!(await app.page.evaluate(() => 'aws' in (globalThis as unknown as { authdesk: object }).authdesk))) {
     throw new Error('The aws IPC area is not wired into the app yet: add `aws` to `areas` in electron/ipc/contract.ts and `aws: createAwsHandlers(...)` to createAppServices (exact lines in docs/aws.md, "Hooks").');
   }
-}, 90_000);
+});
 afterAll(async () => {
   await app?.close();
   await browser?.close();
@@ -64,7 +64,7 @@ describe('AWS in the app (e2e)', () => {
     await expect.poll(() => page.getByTestId('aws-identity').textContent()).toBe(`alice in account ${ACCOUNT}`);
     await page.getByRole('textbox', { name: 'Device name' }).fill('e2e-laptop');
     await page.getByRole('button', { name: 'Create and enable' }).click();
-    await page.getByTestId('aws-done').waitFor({ timeout: 20_000 });
+    await page.getByTestId('aws-done').waitFor();
     const steps = await page.getByTestId('aws-steps').locator('li').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-step')}:${e.getAttribute('data-state')}`));
     expect(steps).toEqual(expect.arrayContaining(['identify:done', 'create:done', 'store:done', 'enable:done', 'activate:done']));
     expect(steps.indexOf('store:done')).toBeLessThan(steps.indexOf('enable:done'));
@@ -83,7 +83,7 @@ describe('AWS in the app (e2e)', () => {
     server.setClockOffsetMs(-120_000);
     await accountAction(page, /e2e-laptop/, 'Resync with AWS…');
     await page.getByRole('button', { name: 'Resync' }).click();
-    await page.getByTestId('aws-resync-done').waitFor({ timeout: 20_000 });
+    await page.getByTestId('aws-resync-done').waitFor();
     expect(server.count('ResyncMFADevice')).toBe(1);
     await page.getByRole('button', { name: 'Close' }).click();
   });
@@ -116,11 +116,11 @@ describe('AWS in the app (e2e)', () => {
     const leftover = server.seedDevice('e2e-console');
     await enroll(page, 'e2e-console');
     const failure = page.getByTestId('aws-failure');
-    await failure.waitFor({ timeout: 15_000 });
+    await failure.waitFor();
     expect(await failure.getAttribute('data-code')).toBe('AWS_DEVICE_NAME_TAKEN');
     expect(await failure.getByRole('alert').textContent()).toContain('unassigned MFA device');
     await page.getByRole('button', { name: 'Delete the unused device and try again' }).click();
-    await page.getByTestId('aws-done').waitFor({ timeout: 20_000 });
+    await page.getByTestId('aws-done').waitFor();
     expect(server.device(leftover.serialNumber)?.seedBase32).not.toBe(leftover.seedBase32);
     expect(server.device(leftover.serialNumber)?.userName).toBe('alice');
     await page.getByRole('button', { name: 'Done' }).click();
@@ -131,7 +131,7 @@ describe('AWS in the app (e2e)', () => {
     server.injectError('AccessDenied', 'User: arn:aws:iam::123456789012:user/alice is not authorized to perform: iam:EnableMFADevice', 'EnableMFADevice');
     await enroll(page, 'e2e-pending');
     const failure = page.getByTestId('aws-failure');
-    await failure.waitFor({ timeout: 15_000 });
+    await failure.waitFor();
     expect(await failure.getAttribute('data-code')).toBe('AWS_ACCESS_DENIED');
     expect(await failure.getByRole('alert').textContent()).toContain('nothing is lost');
     const serial = `arn:aws:iam::${ACCOUNT}:mfa/e2e-pending`;
@@ -140,7 +140,7 @@ describe('AWS in the app (e2e)', () => {
       expect(await page.getByRole('button', { name: label }).isVisible()).toBe(true);
     }
     await page.getByRole('button', { name: 'Try again with fresh codes' }).click();
-    await page.getByTestId('aws-done').waitFor({ timeout: 20_000 });
+    await page.getByTestId('aws-done').waitFor();
     expect((await app.vault.list()).find((a) => a.awsSerial === serial)?.status).toBe('active');
     expect(server.device(serial)?.userName).toBe('alice');
     await page.getByRole('button', { name: 'Done' }).click();
@@ -151,7 +151,7 @@ describe('AWS in the app (e2e)', () => {
     await page.getByRole('button', { name: 'Settings' }).click();
     await page.getByRole('button', { name: 'Show devices' }).click();
     const list = page.getByRole('list', { name: 'AWS MFA devices' });
-    await list.waitFor({ timeout: 10_000 });
+    await list.waitFor();
     const text = (await list.textContent()) ?? '';
     expect(text).toContain(`arn:aws:iam::${ACCOUNT}:mfa/e2e-laptop`);
     expect(text).toContain(`in Authdesk: e2e-laptop@${ACCOUNT}`);

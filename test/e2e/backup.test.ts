@@ -146,7 +146,7 @@ describe('Settings › Backup (e2e)', () => {
         for (const a of SEEDED) ids[a.issuer] = (await vault.add({ ...a })).id;
       },
     });
-  }, 60_000);
+  });
   afterAll(async () => {
     if (app) {
       await new KeyringSecretStore().delete(backupPassphraseName(app.vault.vaultId)).catch(() => false);
@@ -216,7 +216,7 @@ describe('Settings › Backup (e2e)', () => {
     const newest = (await listAutoBackups(app.dataDir))[0]!.path;
     const links = execFileSync(process.execPath, [path.join(ROOT, 'scripts/decrypt-backup.mjs'), newest, '--passphrase-file', passFile], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim().split('\n');
     expect(linkSnapshot(links)).toEqual(await vaultSnapshot(app.vault));
-  }, 60_000);
+  });
 
   it('export: an encrypted backup to the path the save dialog returns, which the standalone script decrypts', async () => {
     const { page } = app;
@@ -239,7 +239,7 @@ describe('Settings › Backup (e2e)', () => {
     const links = execFileSync(process.execPath, [path.join(ROOT, 'scripts/decrypt-backup.mjs'), target, '--passphrase-file', passFile], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim().split('\n');
     expect(links).toHaveLength(3);
     expect(linkSnapshot(links)).toEqual(await vaultSnapshot(app.vault));
-  }, 60_000);
+  });
 
   it('export: the plain otpauth:// list is written with its warning shown', async () => {
     const { page } = app;
@@ -258,7 +258,7 @@ describe('Settings › Backup (e2e)', () => {
     expect(statSync(target).mode & 0o777).toBe(0o600);
     const links = readFileSync(target, 'utf8').trim().split('\n');
     expect(linkSnapshot(links)).toEqual(await vaultSnapshot(app.vault));
-  }, 60_000);
+  });
 
   it('export: Google Authenticator QR PNGs decode (QR decoder + hand-written protobuf reader) back to the accounts', async () => {
     const { page } = app;
@@ -290,7 +290,7 @@ describe('Settings › Backup (e2e)', () => {
       }
     }
     expect(decoded.sort()).toEqual(await vaultSnapshot(app.vault));
-  }, 60_000);
+  });
 
   it('import: an Aegis file from the open dialog -> preview without secrets -> confirm -> accounts with oathtool codes', async () => {
     const { page } = app;
@@ -329,7 +329,7 @@ describe('Settings › Backup (e2e)', () => {
     expect(await expectedCode(app.vault, carol.id)).toBe(rfcHotp(AEGIS.counter, 42, 7, 'sha512'));
     expect(list.some((a) => a.issuer === 'Steam')).toBe(false);
     for (const r of app.ipc.filter((x) => x.channel !== 'authdesk:backup.accountQr')) for (const s of ALL_SECRETS) expect(JSON.stringify(r.result)).not.toContain(s);
-  }, 60_000);
+  });
 
   it('import: an encrypted backup with a wrong passphrase says so and imports nothing; the right one finds only duplicates', async () => {
     const { page } = app;
@@ -353,7 +353,7 @@ describe('Settings › Backup (e2e)', () => {
     await preview.getByRole('button', { name: 'Cancel' }).click();
     await expect.poll(() => preview.count()).toBe(0);
     expect(await app.vault.list()).toHaveLength(count);
-  }, 60_000);
+  });
 
   it('restore: an automatic backup from the list brings back an account lost since', async () => {
     const { page } = app;
@@ -391,7 +391,7 @@ describe('Settings › Backup (e2e)', () => {
     } finally {
       await setBackupPassphrase(app.vault, BACKUP_PASS);
     }
-  }, 60_000);
+  });
 
   it('"Show QR code…" needs the lock passphrase and shows an image that decodes to the account\'s otpauth:// link', async () => {
     const { page } = app;
@@ -419,7 +419,7 @@ describe('Settings › Backup (e2e)', () => {
     await expect.poll(() => dialog.count()).toBe(0);
     expect(await page.locator('img[src^="data:image/png"]').count()).toBe(0);
     expect(app.pageErrors.filter((e) => !/ERR_BLOCKED_BY_CLIENT|net::ERR_FAILED/.test(e))).toEqual([]);
-  }, 60_000);
+  });
 });
 
 describe('Settings › Backup screenshots', () => {
@@ -469,6 +469,6 @@ describe('Settings › Backup screenshots', () => {
         await new KeyringSecretStore().delete(backupPassphraseName(app.vault.vaultId)).catch(() => false);
         await app.close();
       }
-    }, 60_000);
+    });
   }
 });

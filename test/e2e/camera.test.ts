@@ -60,7 +60,7 @@ describe('camera dialog (fake camera)', () => {
   let app: AppHarness;
   beforeAll(async () => {
     app = await startApp({ noLoad: true, chromiumArgs: cameraArgs(y4m('aws', awsPayload(SEED))) });
-  }, 120_000);
+  });
   afterAll(async () => {
     await app?.close();
   });
@@ -70,7 +70,7 @@ describe('camera dialog (fake camera)', () => {
     await openCamera(app);
     // The code is read: main classifies the payload and the results list replaces the preview.
     const found = page.getByText('Found 1 account');
-    await found.waitFor({ timeout: 20_000 });
+    await found.waitFor();
     // No camera track may still be live once a code is read.
     const states = await tracks(app);
     expect(states.length).toBeGreaterThan(0);
@@ -83,7 +83,7 @@ describe('camera dialog (fake camera)', () => {
     expect(await page.content()).not.toContain(fakeSecret(SEED));
     expect(JSON.stringify(app.ipc.map((r) => r.result))).not.toContain(fakeSecret(SEED));
     await page.getByRole('button', { name: 'Add 1 account' }).click();
-    await page.getByRole('option', { name: /Amazon Web Services/ }).waitFor({ timeout: 10_000 });
+    await page.getByRole('option', { name: /Amazon Web Services/ }).waitFor();
     const accounts = await app.vault.list();
     expect(accounts.map((a) => [a.issuer, a.label])).toEqual([['Amazon Web Services', `user${SEED}@123456789012`]]);
     expect(await app.vault.revealSecret(accounts[0]!.id)).toBe(fakeSecret(SEED));
@@ -97,7 +97,7 @@ describe('camera dialog closed before any code', () => {
   let app: AppHarness;
   beforeAll(async () => {
     app = await startApp({ noLoad: true, chromiumArgs: cameraArgs(y4m('blank', undefined)) });
-  }, 120_000);
+  });
   afterAll(async () => {
     await app?.close();
   });
@@ -105,7 +105,7 @@ describe('camera dialog closed before any code', () => {
   it('stops the camera when the dialog closes', async () => {
     const { page } = app;
     await openCamera(app);
-    await page.locator('.camera[data-camera="live"]').waitFor({ timeout: 20_000 });
+    await page.locator('.camera[data-camera="live"]').waitFor();
     // One camera is live (StrictMode in the development build mounts twice; the first one is ended).
     expect((await tracks(app)).filter((t) => t === 'live')).toEqual(['live']);
     await page.getByRole('button', { name: 'Cancel' }).click();

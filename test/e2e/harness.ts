@@ -294,8 +294,10 @@ export async function startApp(options: StartOptions = {}): Promise<AppHarness> 
     reducedMotion: options.reducedMotion ?? 'no-preference',
     serviceWorkers: 'block',
   });
-  // Fail fast with the locator in the message, well inside vitest's 30 s test timeout.
-  context.setDefaultTimeout(8_000);
+  // A hang catcher, not a speed target: on 2 busy cores a click that waits for scrypt, a keychain
+  // write or a QR search can take many seconds. Inside vitest's test limit, so a stuck locator
+  // still fails with its own message (vitest.config.ts).
+  context.setDefaultTimeout(120_000);
   const blockedRequests: string[] = [];
   const pageErrors: string[] = [];
   await context.route('**/*', async (route) => {

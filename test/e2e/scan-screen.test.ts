@@ -257,7 +257,7 @@ beforeAll(async () => {
   app = started_;
   await app.load();
   timings.push(`setup (frames + app) ${Date.now() - started} ms`);
-}, 120_000);
+});
 
 afterAll(async () => {
   await app?.close();
@@ -334,7 +334,7 @@ describe('Scan screen: the same account again', () => {
     // Scanning the same QR code again: nothing to add unless the user insists.
     await openAddMethod(page, 'scan-screen');
     const item = page.locator('.scan-results__item');
-    await item.waitFor({ timeout: 10_000 });
+    await item.waitFor();
     expect(await item.locator('.scan-results__tag').allTextContents()).toEqual(['Already in Authdesk']);
     expect(await item.getByRole('checkbox').isChecked()).toBe(false);
     expect(await page.getByRole('button', { name: 'Add 0 accounts' }).isDisabled()).toBe(true);
@@ -347,7 +347,7 @@ describe('Scan screen: the same account again', () => {
     expect(await page.locator('#add-title').textContent()).toBe('Add account');
     os.screens = screensOf(frames.twoDisplays[1]);
     await page.locator('[data-method="scan-screen"]').click();
-    await item.waitFor({ timeout: 10_000 });
+    await item.waitFor();
     expect(await item.locator('.scan-results__label').textContent()).toBe(`alice@${ACCOUNT_ID}`);
     expect(await item.locator('.scan-results__tag').allTextContents()).toEqual([]);
     expect(await item.getByRole('checkbox').isChecked()).toBe(true);
@@ -368,7 +368,7 @@ describe('Scan results leave main when the picker goes away', () => {
     os.screens = screensOf(CONSOLE_CASES[0]!.shot!);
     for (const close of ['✕', 'Esc', 'Scan again'] as const) {
       await openAddMethod(page, 'scan-screen');
-      await page.locator('.scan-results').waitFor({ timeout: 10_000 });
+      await page.locator('.scan-results').waitFor();
       const scanId = lastScanId();
       if (close === '✕') await page.locator('.sheet__header').getByRole('button', { name: 'Close' }).click();
       else if (close === 'Esc') await page.keyboard.press('Escape');

@@ -80,6 +80,6 @@ describe('screenshots', () => {
       } finally {
         await app.close();
       }
-    }, 60_000);
+    });
   }
 });

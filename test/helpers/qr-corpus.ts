@@ -2,17 +2,21 @@
  * The QR fixture corpus, built by the tests (and bench/qr.ts) rather than committed: QR codes from
  * two independent encoders (Debian's `qrencode` and the JS `qrcode` package) placed into
  * screen-sized frames and degraded the ways real screenshots and photos are. Cached in
- * test/.tmp/qr-corpus/<CORPUS_VERSION> (gitignored); bump the version when generation changes.
+ * test/.tmp/qr-corpus/<key> (gitignored), where the key is a hash of this file's source: a change
+ * to the generator makes a new corpus, nothing else does. test/setup/global.ts builds it once per
+ * run, before the test files start, so parallel files never build it side by side.
  *
  * Expected payloads come from the generator (the text handed to the encoders), never from the decoder.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import QRCode from 'qrcode';
 import sharp, { type Sharp } from 'sharp';
 
-export const CORPUS_VERSION = 'v3';
+/** Bump to force a rebuild when something outside this file changes what the corpus holds. */
+const CORPUS_GENERATION = 'v3';
 /** The repository root, found from this file (vitest) or from a bundle in .bench/ (npm run bench). */
 function repoRoot(): string {
   let dir = import.meta.dirname;
@@ -24,6 +28,14 @@ function repoRoot(): string {
   return dir;
 }
 export const CORPUS_ROOT = path.join(repoRoot(), 'test/.tmp/qr-corpus');
+
+/** The cache key: this generator's source (found from the repository, so the bench's bundle of
+ * this file shares the tests' cache) and the generation above. */
+export function corpusKey(): string {
+  const source = path.join(repoRoot(), 'test/helpers/qr-corpus.ts');
+  const text = existsSync(source) ? readFileSync(source) : Buffer.from(CORPUS_GENERATION);
+  return `${CORPUS_GENERATION}-${createHash('sha256').update(text).digest('hex').slice(0, 16)}`;
+}
 
 export type Encoder = 'qrencode' | 'qrcode-js';
 export type Degradation =
@@ -322,9 +334,14 @@ let building: Promise<Corpus> | undefined;
  * to a temporary directory and renamed into place, so a reader never sees half a corpus. */
 export function buildQrCorpus(): Promise<Corpus> {
   building ??= (async () => {
-    const dir = path.join(CORPUS_ROOT, CORPUS_VERSION);
+    const key = corpusKey();
+    const dir = path.join(CORPUS_ROOT, key);
     const manifest = path.join(dir, 'manifest.json');
     if (existsSync(manifest)) return { dir, cases: JSON.parse(readFileSync(manifest, 'utf8')) as CorpusCase[] };
+    // Corpora of older generator versions are dead weight (each is ~40 MB).
+    if (existsSync(CORPUS_ROOT)) {
+      for (const old of readdirSync(CORPUS_ROOT)) if (!old.startsWith(`${key}`)) rmSync(path.join(CORPUS_ROOT, old), { recursive: true, force: true });
+    }
     const work = `${dir}.build-${process.pid}-${Date.now()}`;
     mkdirSync(work, { recursive: true });
     const cases: CorpusCase[] = [];

@@ -48,7 +48,7 @@ async function snapshot(vault: VaultApi): Promise<string[]> {
 
 beforeAll(() => {
   ensureCliBuilt();
-}, 60_000);
+});
 
 afterAll(() => {
   for (const v of opened) v.forgetSecrets();
@@ -72,7 +72,7 @@ describe('authdesk export / import with the real keychain', () => {
     const b = await runCli(['import', path.join(FIXTURES, 'aegis-plain.json'), '--yes', '--skip-unsupported'], { dataDir: source });
     expect(b.code).toBe(0);
     expect(b.stdout).toMatch(/Cannot be used by Authdesk \(1\):\n {2}! Steam: gamer/);
-  }, 60_000);
+  });
 
   it('an encrypted backup restores into another vault (other data dir and vault id) with its passphrase', async () => {
     const backup = path.join(work, 'backup.json');
@@ -124,7 +124,7 @@ describe('authdesk export / import with the real keychain', () => {
     }
     expect(failed?.status).toBe(1);
     expect(failed?.stderr).toMatch(/decryption failed/);
-  }, 60_000);
+  });
 
   it('a plain otpauth list is written with a warning and imports into a fresh vault', async () => {
     const list = path.join(work, 'accounts.txt');
@@ -135,7 +135,7 @@ describe('authdesk export / import with the real keychain', () => {
     const target = dir();
     expect((await runCli(['import', list, '--yes'], { dataDir: target })).code).toBe(0);
     expect(await snapshot(await vaultAt(target))).toEqual(await snapshot(await vaultAt(source)));
-  }, 60_000);
+  });
 
   it('Google Authenticator QR PNGs round-trip through the real QR decoder', async () => {
     // Only 30 s accounts with 6 or 8 digits travel in Google's format: a vault of those.
@@ -157,7 +157,7 @@ describe('authdesk export / import with the real keychain', () => {
     expect(imported.code).toBe(0);
     expect(imported.stdout).not.toMatch(/Warning/);
     expect(await snapshot(await vaultAt(target))).toEqual(await snapshot(await vaultAt(google)));
-  }, 60_000);
+  });
 
   it('refusals leave the vault as it was: unsupported entries, no --yes off a terminal, wrong --format, overwrite', async () => {
     const target = dir();
@@ -183,7 +183,7 @@ describe('authdesk export / import with the real keychain', () => {
     expect(readFileSync(list, 'utf8')).toBe('keep me');
     expect((await runCli(['export', '--format', 'otpauth', '--out', list, '--force'], { dataDir: source })).code).toBe(0);
     expect(readFileSync(list, 'utf8')).toMatch(/^otpauth:\/\//);
-  }, 60_000);
+  });
 
   it('importing with a backup passphrase set writes an automatic backup the script can read', async () => {
     const vault = await vaultAt(source);
@@ -207,5 +207,5 @@ describe('authdesk export / import with the real keychain', () => {
     } finally {
       await store.delete(backupPassphraseName(vault.vaultId));
     }
-  }, 60_000);
+  });
 });

@@ -107,7 +107,7 @@ beforeAll(async () => {
   work = dir();
   passFile = path.join(work, 'pass.txt');
   writeFileSync(passFile, `${PASS}\n`, { mode: 0o600 });
-}, 60_000);
+});
 
 afterAll(async () => {
   // Remove this file's keychain items (seeds and backup passphrases), then the folders.
@@ -120,7 +120,7 @@ afterAll(async () => {
     }
     d.cleanup();
   }
-}, 60_000);
+});
 
 describe('authdesk backup (built CLI, real keychain)', () => {
   it('status, passphrase and the first backup: refusals change nothing; the backup decrypts with the standalone script', async () => {
@@ -181,7 +181,7 @@ describe('authdesk backup (built CLI, real keychain)', () => {
     expect(status.stdout).toContain(first.name);
     const json = JSON.parse((await runCli(['backup', 'status', '--json'], { dataDir: source })).stdout);
     expect(json).toMatchObject({ passphraseSet: true, keep: 10, automatic: true, backups: [{ name: first.name, path: first.path, createdAt: first.createdAt, bytes: statSync(first.path).size }] });
-  }, 60_000);
+  });
 
   it('automatic backups after changes follow "backup keep N"; "backup now" prunes; keep 0 stops them', async () => {
     const add = await runCli(['add', '--uri', 'otpauth://totp/Keep:one?secret=IO6OL55B6RU3E7E7GN7VWQIQKYOWQJBP&issuer=Keep'], { dataDir: source });
@@ -225,7 +225,7 @@ describe('authdesk backup (built CLI, real keychain)', () => {
     // The account added while backups were off is in the next one.
     const latest = JSON.parse((await runCli(['backup', 'now', '--json'], { dataDir: source })).stdout) as { accounts: number };
     expect(latest.accounts).toBe(6);
-  }, 60_000);
+  });
 
   it('restore: into another vault with the passphrase, nothing with a wrong one, an earlier backup undoes a mistaken remove', async () => {
     const newest = (await listAutoBackups(source))[0]!;
@@ -268,7 +268,7 @@ describe('authdesk backup (built CLI, real keychain)', () => {
     expect(latest.code).toBe(0);
     expect(latest.stdout).toMatch(/^Restoring the backup of \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC: /);
     expect(latest.stdout).toContain('Nothing new to import.');
-  }, 60_000);
+  });
 
   it('at a terminal the passphrase is typed twice without echo; "backup off" forgets it and keeps the files', async () => {
     const mismatch = await runInTerminal(['backup', 'passphrase'], [NEW_PASS, 'something else'], source);
@@ -316,5 +316,5 @@ describe('authdesk backup (built CLI, real keychain)', () => {
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('already off');
     expect(readFileSync(files[0]!.path, 'utf8')).toContain('"format": "authdesk-backup"');
-  }, 60_000);
+  });
 });

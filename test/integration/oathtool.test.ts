@@ -123,7 +123,7 @@ describe('oathtool agrees', () => {
       compared += expected.length;
     });
     expect(compared).toBeGreaterThanOrEqual(240);
-  }, 60_000);
+  });
 
   it('HOTP: 60 random secrets and counters, including above 2^32', async () => {
     const cases = Array.from({ length: 60 }, (_, i) => {
@@ -136,5 +136,5 @@ describe('oathtool agrees', () => {
       const ours = Array.from({ length: c.window + 1 }, (_, k) => hotp(c.secret, c.counter + k, { algorithm: 'SHA1', digits: c.digits }, nodeHmac));
       expect(ours, `counter ${c.counter}, ${c.digits} digits`).toEqual(expected);
     });
-  }, 60_000);
+  });
 });

@@ -13,7 +13,7 @@ const file = (id: string) => path.join(corpus.dir, byId(id).file);
 beforeAll(async () => {
   ensureCliBuilt();
   corpus = await buildQrCorpus();
-}, 180_000);
+});
 afterAll(() => tmp.cleanup());
 
 describe('authdesk scan', () => {

@@ -24,7 +24,7 @@ beforeAll(async () => {
   corpus = await buildQrCorpus();
   workerPath = await buildQrWorker();
   worker = createQrWorker({ workerPath });
-}, 180_000);
+});
 
 afterAll(async () => {
   await worker?.close();
@@ -61,7 +61,7 @@ describe('QR corpus: every frame decodes to exactly its payloads', () => {
       }
     }
     expect(failures).toEqual([]);
-  }, 60_000);
+  });
 
   it('refuses every broken file with the expected QrError, before decoding', async () => {
     for (const c of corpus.cases) {

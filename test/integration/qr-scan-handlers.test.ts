@@ -24,7 +24,7 @@ const byId = (id: string) => corpus.cases.find((c) => c.id === id) as DecodeCase
 beforeAll(async () => {
   corpus = await buildQrCorpus();
   vault = await openVault({ dataDir: data.path });
-}, 180_000);
+});
 afterAll(async () => {
   for (const a of await vault.list()) await vault.remove(a.id);
   data.cleanup();
