@@ -24,7 +24,7 @@ export async function probeKeyring(): Promise<void> {
   } catch (error) {
     const reason = (error as { stderr?: string }).stderr?.trim() || (error as Error).message;
     throw new Error(`The test keyring (gnome-keyring in this run's private D-Bus session) does not work, so no keychain test can pass: ${reason}. ` +
-      'Check that gnome-keyring, dbus and libsecret-tools are installed and run the tests through `npm test` (scripts/with-keyring.sh).');
+      'Check that gnome-keyring, dbus and libsecret-tools are installed and run the tests through `npm test` (scripts/with-keyring.sh).', { cause: error });
   }
 }
 
