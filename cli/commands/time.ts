@@ -1,13 +1,13 @@
 import { TimeError } from '../../core/errors.js';
 import { clockHealth, describeClock, formatAge, formatOffset } from '../../core/time/health.js';
-import { DEFAULT_HTTPS_DATE_URL } from '../../core/time/server.js';
+import { DEFAULT_HTTPS_DATE_URL, parseTimeServer } from '../../core/time/server.js';
 import { DEFAULT_SETTINGS, type Settings, type TimeOffsetRecord } from '../../core/vault/model.js';
 import type { VaultApi } from '../../core/vault/api.js';
 import { measureClockDetailed } from '../../node/time/measure.js';
 import { openVault } from '../../node/open-vault.js';
 import { EXIT, parseCommandArgs, printJson, printLine, UsageError, type Command } from '../io.js';
 
-const usage = `Usage: authdesk time [--server HOST[:PORT]]... [--https-url URL] [--sync] [--json]
+const usage = `Usage: authdesk time [--server HOST[:PORT]]... [--https-url URL] [--sync] [--save-servers] [--json]
 
 Measures this computer's clock against a trusted one and prints local time, trusted time,
 the offset (trusted minus local: +90.012 s means your clock is 90 s slow), its uncertainty
@@ -19,6 +19,9 @@ and the source.
                         http(s) URL. Default without --server: ${DEFAULT_HTTPS_DATE_URL}
   --sync                store the offset in the vault: "authdesk code" and the app then add it
                         to the clock for every code ("authdesk code --no-correction" ignores it)
+  --save-servers        store the --server list in the vault as the time servers to use (the
+                        app and "authdesk time" then ask them; the app itself only offers a
+                        fixed list, so custom servers are set here)
   --json                an object: offsetMs, uncertaintyMs, source, measuredAt, localTime,
                         trustedTime, roundTripMs, samples, stored
 
@@ -32,10 +35,14 @@ const time: Command = {
       server: { type: 'string', multiple: true },
       'https-url': { type: 'string' },
       sync: { type: 'boolean' },
+      'save-servers': { type: 'boolean' },
       json: { type: 'boolean' },
     });
     if (positionals.length > 0) throw new UsageError(`time takes no arguments (got "${positionals[0]}"); use --server HOST[:PORT].`);
     const explicitServers = values.server ?? [];
+    if (values['save-servers'] && explicitServers.length === 0) throw new UsageError('--save-servers stores the servers given with --server; give at least one, e.g. --server time.aws.com --save-servers.');
+    // A typo is reported before anything is stored or sent.
+    for (const server of explicitServers) parseTimeServer(server);
 
     // The vault gives the configured servers and the stored offset. Only --sync needs it; a
     // plain measurement still works where the vault cannot be opened.
@@ -45,7 +52,11 @@ const time: Command = {
       vault = await openVault({ reconcile: 'skip' });
       settings = await vault.settings();
     } catch (error) {
-      if (values.sync) throw error;
+      if (values.sync || values['save-servers']) throw error;
+    }
+    if (values['save-servers'] && vault) {
+      settings = await vault.updateSettings({ timeServers: explicitServers });
+      if (!values.json) printLine(ctx, `Time servers:  ${explicitServers.join(', ')} (saved; the app and "authdesk time" use them)`);
     }
 
     const servers = explicitServers.length > 0 ? explicitServers : settings.timeServers.length > 0 ? [...settings.timeServers] : DEFAULT_SETTINGS.timeServers;

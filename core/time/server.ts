@@ -50,3 +50,46 @@ export function parseTimeServer(text: string): TimeServer {
 export function formatTimeServer(server: TimeServer): string {
   return server.host.includes(':') ? `[${server.host}]:${server.port}` : `${server.host}:${server.port}`;
 }
+
+/**
+ * The time servers the app's renderer may choose from, by id (docs/time.md "Choosing servers").
+ * The renderer never names a host or port: a page script that could would have a way out to the
+ * network (a code smuggled inside a DNS name). Custom hosts come only from the CLI
+ * (`authdesk time --server HOST --save-servers`), which the renderer cannot run.
+ * All are public, anycast, free, documented services; Google and Amazon smear leap seconds (up to
+ * 0.5 s off UTC around one), which no TOTP service notices.
+ */
+export interface TimeServerPreset {
+  readonly id: string;
+  readonly label: string;
+  readonly host: string;
+}
+
+export const TIME_SERVER_PRESETS = [
+  { id: 'aws', label: 'Amazon Time Sync', host: 'time.aws.com' },
+  { id: 'cloudflare', label: 'Cloudflare', host: 'time.cloudflare.com' },
+  { id: 'google', label: 'Google Public NTP', host: 'time.google.com' },
+  { id: 'apple', label: 'Apple', host: 'time.apple.com' },
+  { id: 'microsoft', label: 'Microsoft', host: 'time.windows.com' },
+  { id: 'ntp-pool', label: 'NTP Pool Project', host: 'pool.ntp.org' },
+] as const satisfies readonly TimeServerPreset[];
+
+export type TimeServerPresetId = (typeof TIME_SERVER_PRESETS)[number]['id'];
+export const TIME_SERVER_PRESET_IDS = TIME_SERVER_PRESETS.map((p) => p.id) as readonly TimeServerPresetId[] as readonly [TimeServerPresetId, ...TimeServerPresetId[]];
+
+/** Preset ids -> host names, in the order given, without repeats. */
+export function presetHosts(ids: readonly TimeServerPresetId[]): string[] {
+  const hosts: string[] = [];
+  for (const id of ids) {
+    const preset = TIME_SERVER_PRESETS.find((p) => p.id === id);
+    if (!preset) throw new InputError('TIME_SERVER_UNKNOWN', `"${id}" is not one of Authdesk's time servers.`, { details: { id } });
+    if (!hosts.includes(preset.host)) hosts.push(preset.host);
+  }
+  return hosts;
+}
+
+/** The preset a configured server is, if any (a host equal to a preset's, port 123 or none). */
+export function presetOf(server: string): TimeServerPreset | undefined {
+  const bare = server.trim().toLowerCase().replace(/\.$/, '').replace(/:123$/, '');
+  return TIME_SERVER_PRESETS.find((p) => p.host === bare);
+}

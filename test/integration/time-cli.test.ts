@@ -117,6 +117,19 @@ describe('authdesk time', () => {
     }
   });
 
+  it('custom servers are set through the CLI (--save-servers), the app only chooses from its list', async () => {
+    const r = await cli(['time', '--server', `127.0.0.1:${ahead.port}`, '--save-servers']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`Time servers:  127.0.0.1:${ahead.port} (saved;`);
+    // Without --server the saved one is asked.
+    const again = await cli(['time', '--json']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(JSON.parse(again.stdout).source).toBe(`ntp:127.0.0.1:${ahead.port}`);
+    const none = await cli(['time', '--save-servers']);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/--save-servers stores the servers given with --server/);
+  });
+
   it('usage errors exit 2', async () => {
     expect((await cli(['time', 'extra'])).code).toBe(2);
     expect((await cli(['time', '--bogus'])).code).toBe(2);

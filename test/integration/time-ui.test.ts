@@ -98,4 +98,18 @@ describe('clock health in the app', () => {
     expect(ui.pageErrors).toEqual([]);
     expect(ui.blockedRequests).toEqual([]);
   });
+
+  it('Settings › Time sync offers main\'s fixed list (no host field); a choice replaces the custom server', async () => {
+    await ui.page.getByRole('button', { name: 'Settings' }).click();
+    const servers = ui.page.getByTestId('time-servers');
+    await expect.poll(() => servers.getByTestId('time-servers-custom').textContent()).toContain(`127.0.0.1:${chrony.port}`);
+    expect(await servers.locator('input[type="text"], input:not([type])').count()).toBe(0); // nowhere to type a host
+    expect(await servers.getByRole('checkbox').count()).toBe(6);
+    await servers.getByRole('checkbox', { name: /Cloudflare/ }).check();
+    await servers.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(async () => (await ui.vault.settings()).timeServers).toEqual(['time.cloudflare.com']);
+    await expect.poll(() => servers.getByTestId('time-servers-custom').count()).toBe(0);
+    expect(await servers.getByRole('checkbox', { name: /Cloudflare/ }).isChecked()).toBe(true);
+    expect(ui.pageErrors).toEqual([]);
+  });
 });

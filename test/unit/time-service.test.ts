@@ -142,10 +142,10 @@ describe('the app clock service', () => {
     expect(sb.measuring).toBe(false);
   });
 
-  it('sync({server}) asks exactly that server, without the HTTPS fallback', async () => {
+  it('sync({}) asks the configured servers, then the HTTPS fallback', async () => {
     const { service, calls } = await setup(async () => measurement(5));
-    await service.handlers.sync({ server: '127.0.0.1:11123' });
-    expect(calls).toEqual([{ servers: ['127.0.0.1:11123'], httpsFallbackUrl: null }]);
+    await service.handlers.sync({});
+    expect(calls).toEqual([{ servers: ['time.aws.com'], httpsFallbackUrl: 'https://iam.amazonaws.com/' }]);
   });
 
   it('sets a per-account step adjustment that shifts that account\'s codes by whole periods', async () => {
@@ -161,9 +161,10 @@ describe('the app clock service', () => {
     expect((await vault.code(account.id, at)).code).not.toBe(plain.code);
   });
 
-  it('validates IPC payloads: server names and step limits', () => {
-    expect(() => timeArea.channels.sync.request.parse({ server: 'bad host' })).toThrow(/host name or address/);
-    expect(() => timeArea.channels.sync.request.parse({ server: '[::1]:123' })).not.toThrow();
+  it('validates IPC payloads: no server names at all, step limits', () => {
+    expect(() => timeArea.channels.sync.request.parse({ server: 'bad host' })).toThrow(/unexpected key "server"/);
+    expect(() => timeArea.channels.sync.request.parse({ server: '[::1]:123' })).toThrow(/unexpected key "server"/);
+    expect(() => timeArea.channels.sync.request.parse({})).not.toThrow();
     expect(() => timeArea.channels.setStepAdjust.request.parse({ id: 'a', steps: 11 })).toThrow();
     expect(() => timeArea.channels.setStepAdjust.request.parse({ id: 'a', steps: -10 })).not.toThrow();
   });

@@ -1,3 +1,4 @@
+import { TIME_SERVER_PRESET_IDS, TIME_SERVER_PRESETS } from '../../../core/time/server.js';
 import type { Settings } from '../../../core/vault/model.js';
 import { channel, event } from '../channel.js';
 import { s } from '../schema.js';
@@ -7,13 +8,17 @@ export type PublicSettings = Omit<Settings, 'lockPassphraseHash' | 'lockFailures
 
 export const MAX_CLIPBOARD_CLEAR_SECONDS = 600;
 
-const hostname = s.string({ min: 1, max: 253, pattern: /^[A-Za-z0-9.-]+(:\d{1,5})?$/, patternHint: 'a host name' });
-
-/** What settings.update accepts. The lock hash is changed only through lock.*; the time offset only by the time service. */
+/**
+ * What settings.update accepts. The lock hash is changed only through lock.*; the time offset only by
+ * the time service. Time servers are chosen by id from main's fixed list (core/time/server.ts
+ * TIME_SERVER_PRESETS): the renderer can never name a host or port, so a page script has no way out
+ * to the network (docs/SECURITY.md). Main maps the ids to hosts (electron/main/handlers/time.ts
+ * `settingsFromPatch`); custom hosts are set only through the CLI.
+ */
 export const settingsPatch = s.object({
   clipboardClearSeconds: s.optional(s.int({ min: 0, max: MAX_CLIPBOARD_CLEAR_SECONDS })),
   theme: s.optional(s.enum(['system', 'light', 'dark'] as const)),
-  timeServers: s.optional(s.array(hostname, { min: 1, max: 8 })),
+  timeServerIds: s.optional(s.array(s.enum(TIME_SERVER_PRESET_IDS), { min: 1, max: TIME_SERVER_PRESETS.length })),
   timeCorrection: s.optional(s.boolean()),
   startAtLogin: s.optional(s.boolean()),
   lockAfterIdleMinutes: s.optional(s.int({ min: 0, max: 24 * 60 })),

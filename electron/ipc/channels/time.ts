@@ -1,5 +1,6 @@
 import type { UserFacingError } from '../../../core/errors.js';
 import type { ClockHealth } from '../../../core/time/health.js';
+import type { TimeServerPresetId } from '../../../core/time/server.js';
 import type { Account } from '../../../core/vault/model.js';
 import { channel, event, type HandlerFunction } from '../channel.js';
 import { s } from '../schema.js';
@@ -18,23 +19,32 @@ export interface TimeStatus {
   readonly lastError?: UserFacingError;
   /** ISO time of the last attempt, good or not. */
   readonly lastAttemptAt?: string;
+  /** The NTP servers in use (hosts; main's choice list or custom ones set through the CLI). */
   readonly servers: readonly string[];
+  /** Main's fixed list the renderer chooses from by id (settings.update({timeServerIds})). */
+  readonly serverChoices: readonly TimeServerChoice[];
   readonly correctionEnabled: boolean;
 }
 
-/** host, host:port, [v6] or [v6]:port: what core/time/server.ts parseTimeServer accepts. */
-const timeServer = s.string({ min: 1, max: 261, pattern: /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+)(:\d{1,5})?$/, patternHint: 'a host name or address, optionally with :PORT' });
+export interface TimeServerChoice {
+  readonly id: TimeServerPresetId;
+  readonly label: string;
+  readonly host: string;
+  /** In the configured list now. */
+  readonly selected: boolean;
+}
 
 export const time = {
   channels: {
     /** authdesk.time.status() — the current health; cheap (no network). */
     status: channel(s.none()).returns<TimeStatus>(),
     /**
-     * authdesk.time.sync({server?}) — measure now ("Check now") and store the offset; resolves when
-     * done (a few seconds at most; the UI stays live meanwhile). Without `server`: the settings' servers,
-     * then the HTTPS Date fallback. Fails with the TimeError's sentence; the old offset stays.
+     * authdesk.time.sync({}) — measure now ("Check now") against the settings' servers, then the HTTPS
+     * Date fallback, and store the offset; resolves when done (a few seconds at most; the UI stays
+     * live meanwhile). Fails with the TimeError's sentence; the old offset stays. It takes no server:
+     * the renderer cannot name a host or port (docs/SECURITY.md, "No way out to the network").
      */
-    sync: channel(s.object({ server: s.optional(timeServer) })).returns<TimeStatus>(),
+    sync: channel(s.object({})).returns<TimeStatus>(),
     /** authdesk.time.setStepAdjust({id, steps}) — per-account shift in whole periods (services whose clock is off). */
     setStepAdjust: channel(s.object({ id: accountId, steps: s.int({ min: -STEP_ADJUST_LIMIT, max: STEP_ADJUST_LIMIT }) })).returns<Account>(),
   },

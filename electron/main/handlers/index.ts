@@ -20,7 +20,7 @@ import { createDispatcher, type Dispatch, type IsTrustedSender } from './dispatc
 import type { EventSink } from './register.js';
 import { createAccountHandlers } from './accounts.js';
 import { createCodeHandlers } from './codes.js';
-import { createTimeService, type TimeService, type TimeServiceDeps } from './time.js';
+import { createTimeService, settingsFromPatch, type TimeService, type TimeServiceDeps } from './time.js';
 import { createAwsHandlers, type AwsHandlerDeps } from './aws.js';
 import { createScanHandlers, type ScanHandlerDeps, type ScanService } from './scan.js';
 import { QrError } from '../../../core/errors.js';
@@ -171,7 +171,7 @@ export async function createAppServices(deps: HandlerDeps): Promise<AppServices>
         return publicSettings(await vault.settings());
       },
       async update(patch) {
-        const updated = await vault.updateSettings(patch as Partial<Settings>);
+        const updated = await vault.updateSettings(settingsFromPatch(patch));
         await lock.reconfigure();
         deps.onSettingsChanged?.(updated);
         const view = publicSettings(updated);

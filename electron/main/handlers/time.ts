@@ -15,11 +15,29 @@
  */
 import { TimeError, toUserFacing, type UserFacingError } from '../../../core/errors.js';
 import { clockHealth, measurementDue } from '../../../core/time/health.js';
-import { DEFAULT_HTTPS_DATE_URL } from '../../../core/time/server.js';
+import { DEFAULT_HTTPS_DATE_URL, presetHosts, presetOf, TIME_SERVER_PRESETS } from '../../../core/time/server.js';
 import type { VaultApi } from '../../../core/vault/api.js';
 import { DEFAULT_SETTINGS } from '../../../core/vault/model.js';
 import { measureClockDetailed, type ClockMeasurement, type MeasureClockOptions } from '../../../node/time/measure.js';
-import type { TimeHandlers, TimeStatus } from '../../ipc/channels/time.js';
+import type { SettingsPatch } from '../../ipc/channels/settings.js';
+import type { TimeHandlers, TimeServerChoice, TimeStatus } from '../../ipc/channels/time.js';
+import type { Settings } from '../../../core/vault/model.js';
+
+/**
+ * settings.update's patch -> the vault's settings patch: time server ids from main's fixed list
+ * become hosts here, in main (the renderer never names a host). Choosing in the app replaces the
+ * list, custom servers set through the CLI included.
+ */
+export function settingsFromPatch(patch: SettingsPatch): Partial<Settings> {
+  const { timeServerIds, ...rest } = patch;
+  return { ...rest, ...(timeServerIds ? { timeServers: presetHosts(timeServerIds) } : {}) };
+}
+
+/** The fixed list with what is selected now. */
+export function serverChoices(servers: readonly string[]): TimeServerChoice[] {
+  const selected = new Set(servers.map((s) => presetOf(s)?.id).filter(Boolean));
+  return TIME_SERVER_PRESETS.map((p) => ({ id: p.id, label: p.label, host: p.host, selected: selected.has(p.id) }));
+}
 
 export interface TimeTimers {
   setInterval(fn: () => void, ms: number): unknown;
@@ -62,7 +80,7 @@ export interface TimeService {
   /** Resume from sleep: the clock may have jumped; measure in the background. Returns at once. */
   resume(): void;
   /** Measure now (single flight: a call while one runs joins it). Rejects with a TimeError. */
-  measureNow(options?: { server?: string }): Promise<TimeStatus>;
+  measureNow(): Promise<TimeStatus>;
   dispose(): void;
 }
 
@@ -80,12 +98,14 @@ export function createTimeService(deps: TimeServiceDeps): TimeService {
   async function status(): Promise<TimeStatus> {
     const settings = await deps.vault.settings();
     const health = clockHealth({ record: settings.timeOffset, correctionEnabled: settings.timeCorrection, nowMs: timers.now() });
+    const servers = settings.timeServers.length ? settings.timeServers : DEFAULT_SETTINGS.timeServers;
     return {
       health,
       measuring: running !== undefined,
       ...(lastError ? { lastError } : {}),
       ...(lastAttemptAtMs !== undefined ? { lastAttemptAt: new Date(lastAttemptAtMs).toISOString() } : {}),
-      servers: settings.timeServers.length ? settings.timeServers : DEFAULT_SETTINGS.timeServers,
+      servers,
+      serverChoices: serverChoices(servers),
       correctionEnabled: settings.timeCorrection,
     };
   }
@@ -99,14 +119,12 @@ export function createTimeService(deps: TimeServiceDeps): TimeService {
     }
   }
 
-  async function run(server?: string): Promise<void> {
+  async function run(): Promise<void> {
     void announce(); // measuring: true
     lastAttemptAtMs = timers.now();
     try {
       const settings = await deps.vault.settings();
-      const options: MeasureClockOptions = server
-        ? { servers: [server], httpsFallbackUrl: null }
-        : { servers: settings.timeServers.length ? settings.timeServers : DEFAULT_SETTINGS.timeServers, httpsFallbackUrl: fallback };
+      const options: MeasureClockOptions = { servers: settings.timeServers.length ? settings.timeServers : DEFAULT_SETTINGS.timeServers, httpsFallbackUrl: fallback };
       const measurement = await measure(options);
       if (!disposed) await deps.vault.updateSettings({ timeOffset: measurement.record });
       lastError = undefined;
@@ -118,16 +136,15 @@ export function createTimeService(deps: TimeServiceDeps): TimeService {
     }
   }
 
-  function measureNow(options: { server?: string } = {}): Promise<TimeStatus> {
-    // A named server is a different question: wait for the running one, then ask it.
-    if (running && options.server === undefined) return running;
+  function measureNow(): Promise<TimeStatus> {
+    if (running) return running;
     const settle = () => {
       if (running === next) running = undefined;
       void announce(); // measuring: false, and the new offset or the error
     };
     const next: Promise<TimeStatus> = (running ?? Promise.resolve())
       .catch(() => undefined)
-      .then(() => run(options.server))
+      .then(() => run())
       .then(
         () => {
           settle();
@@ -156,7 +173,8 @@ export function createTimeService(deps: TimeServiceDeps): TimeService {
 
   const handlers: TimeHandlers = {
     status: () => status(),
-    sync: ({ server }) => measureNow(server === undefined ? {} : { server }),
+    // No server from the renderer: it cannot name a host (the schema refuses any key).
+    sync: () => measureNow(),
     async setStepAdjust({ id, steps }) {
       const account = await deps.vault.update(id, { stepAdjust: steps });
       deps.onAccountChanged?.();

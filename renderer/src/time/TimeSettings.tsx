@@ -3,16 +3,20 @@ import { call, messageOf } from '../api.js';
 import { useSettings } from '../settings-context.js';
 import { timeApi } from './time-api.js';
 import { useTimeStatus } from './useTimeStatus.js';
-
-const SERVER = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+)(:\d{1,5})?$/;
+import type { TimeServerChoice } from './types.js';
 
 /** Settings › Time sync: the clock's health, "Check now", correction on/off, the NTP servers. */
+function sameHost(a: string, b: string): boolean {
+  const bare = (h: string) => h.trim().toLowerCase().replace(/\.$/, '').replace(/:123$/, '');
+  return bare(a) === bare(b);
+}
+
 export function TimeSettings() {
   const { settings, update, notify } = useSettings();
   const { status } = useTimeStatus();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
-  const [servers, setServers] = useState(settings.timeServers.join(', '));
+  const [chosen, setChosen] = useState<readonly TimeServerChoice['id'][]>();
   const [serverError, setServerError] = useState<string>();
   const measuring = busy || status?.measuring === true;
 
@@ -31,16 +35,24 @@ export function TimeSettings() {
     }
   };
 
+  // Servers are chosen by id from main's fixed list: the renderer never names a host or port
+  // (docs/SECURITY.md). Custom servers can be set only with the CLI; choosing here replaces them.
+  const choices = status?.serverChoices ?? [];
+  const selectedNow = choices.filter((c) => c.selected).map((c) => c.id);
+  const custom = (status?.servers ?? []).filter((host) => !choices.some((c) => c.selected && sameHost(c.host, host)));
+  const picked = chosen ?? selectedNow;
+  const toggle = (id: TimeServerChoice['id'], on: boolean) => {
+    const next = choices.map((c) => c.id).filter((cid) => (cid === id ? on : picked.includes(cid)));
+    setChosen(next);
+  };
   const saveServers = async (event: FormEvent) => {
     event.preventDefault();
-    const list = servers.split(/[\s,]+/).filter(Boolean);
-    const bad = list.find((s) => !SERVER.test(s));
-    if (list.length === 0) return setServerError('Give at least one server, e.g. time.aws.com.');
-    if (list.length > 8) return setServerError('At most 8 servers.');
-    if (bad) return setServerError(`"${bad}" is not a host name or address (optionally with :PORT).`);
+    if (picked.length === 0) return setServerError('Choose at least one server.');
     setServerError(undefined);
-    await update({ timeServers: list });
+    await update({ timeServerIds: [...picked] });
+    setChosen(undefined);
   };
+  const unchanged = chosen === undefined || (custom.length === 0 && chosen.join() === selectedNow.join());
 
   return (
     <>
@@ -62,15 +74,25 @@ export function TimeSettings() {
         </span>
         <input type="checkbox" role="switch" name="timeCorrection" className="switch" checked={settings.timeCorrection} onChange={(e) => void update({ timeCorrection: e.target.checked })} />
       </label>
-      <form className="setting" onSubmit={(e) => void saveServers(e)}>
-        <label className="setting__text" htmlFor="time-servers">
-          <span className="setting__label">Time servers (NTP)</span>
+      <form className="setting" onSubmit={(e) => void saveServers(e)} data-testid="time-servers">
+        <fieldset className="setting__text">
+          <legend className="setting__label">Time servers (NTP)</legend>
           <span className="setting__description">Tried in order; if none answers, the Date of an AWS HTTPS reply is used.</span>
+          {custom.length > 0 ? (
+            <span className="setting__description" data-testid="time-servers-custom">
+              Custom servers set with the authdesk command: {custom.join(', ')}. Saving a choice here replaces them.
+            </span>
+          ) : null}
+          {choices.map((c) => (
+            <label key={c.id} className="time-server-choice">
+              <input type="checkbox" name="timeServerIds" value={c.id} checked={picked.includes(c.id)} onChange={(e) => toggle(c.id, e.target.checked)} />
+              <span>{c.label}</span> <span className="setting__description">{c.host}</span>
+            </label>
+          ))}
           {serverError ? <span className="setting__description clock-health__error" role="alert">{serverError}</span> : null}
-        </label>
+        </fieldset>
         <span className="setting__buttons">
-          <input id="time-servers" className="input input--compact" name="timeServers" value={servers} aria-invalid={serverError ? true : undefined} onChange={(e) => setServers(e.target.value)} />
-          <button type="submit" className="button button--small" disabled={servers === settings.timeServers.join(', ')}>Save</button>
+          <button type="submit" className="button button--small" disabled={unchanged}>Save</button>
         </span>
       </form>
     </>

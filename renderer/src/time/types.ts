@@ -1,7 +1,7 @@
 // Types of the time area, imported as TYPES ONLY (erased from the bundle; lint refuses value imports).
 export type { ClockHealth, ClockHealthState } from '../../../core/time/health.js';
 export type { TimeOffsetRecord } from '../../../core/vault/model.js';
-export type { TimeStatus } from '../../../electron/ipc/channels/time.js';
+export type { TimeServerChoice, TimeStatus } from '../../../electron/ipc/channels/time.js';
 import type { time } from '../../../electron/ipc/channels/time.js';
 import type { ApiFunction } from '../../../electron/ipc/channel.js';
 
