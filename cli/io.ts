@@ -16,6 +16,8 @@ export interface CliContext {
   readonly env: NodeJS.ProcessEnv;
   /** Reads all of standard input (for `--passphrase-file -` and prompts); undefined when not a TTY-less pipe. */
   readonly stdinIsTTY: boolean;
+  /** Standard output is a terminal (a person reads it) rather than a pipe to another program. */
+  readonly stdoutIsTTY?: boolean;
   readStdin(): Promise<string>;
   /** Ask a yes/no question on the terminal; false when standard input is not a terminal. */
   confirm(question: string): Promise<boolean>;

@@ -12,6 +12,8 @@ import { parseMfaSerial } from '../../core/iam/serial.js';
 import type { VaultApi } from '../../core/vault/api.js';
 import { displayName, type Account } from '../../core/vault/model.js';
 import { openVault } from '../../node/open-vault.js';
+import { FileCodeLedger } from '../../node/aws/code-ledger.js';
+import { defaultDataDir } from '../../node/data-dir.js';
 import { resolveAccount } from '../accounts.js';
 import { EXIT, parseCommandArgs, printJson, printLine, reportError, UsageError, type CliContext, type Command } from '../io.js';
 
@@ -63,6 +65,7 @@ function progress(ctx: CliContext, json: boolean) {
 function flowDeps(iam: FlowDeps['iam'], vault: VaultApi, ctx: CliContext, json: boolean): FlowDeps {
   return {
     iam, vault, clock: { now: () => Date.now() },
+    ledger: new FileCodeLedger(defaultDataDir(ctx.env)),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     onProgress: progress(ctx, json),
   };

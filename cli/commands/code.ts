@@ -3,6 +3,7 @@ import { displayName } from '../../core/vault/model.js';
 import { InputError } from '../../core/errors.js';
 import { EXIT, parseCommandArgs, printJson, printLine, UsageError, type Command } from '../io.js';
 import { resolveAccount } from '../accounts.js';
+import { followsReuseRule } from '../../core/aws/code-reuse.js';
 
 const usage = `Usage: authdesk code QUERY [--next] [--pair] [--no-correction] [--json]
 
@@ -15,7 +16,12 @@ Prints the current code of the account QUERY names (its id, AWS serial ARN, or p
   --json            an object: code, next, validUntil, secondsLeft, account, offsetMs
 
 HOTP accounts advance their counter by one each time a code is printed.
-For aws-vault: mfa_process = authdesk code <serial-or-name>`;
+For aws-vault: mfa_process = authdesk code <serial-or-name>
+
+Never the same code twice: for an account linked to an AWS MFA device, a code printed to another
+program (standard output is not a terminal) is recorded, and the next such request waits for a
+fresh 30-second step instead of printing the same code again (AWS refuses a code it accepted).
+The app and Authdesk's own AWS calls share that record. At a terminal, codes are shown as always.`;
 
 const code: Command = {
   summary: 'print the current code of an account (aws-vault mfa_process)',
@@ -41,6 +47,41 @@ const code: Command = {
       const view = await vault.nextHotp(account.id);
       if (values.json) printJson(ctx, { code: view.code, counter: view.counter, account: { id: account.id, issuer: account.issuer, label: account.label } });
       else printLine(ctx, view.code);
+      return EXIT.OK;
+    }
+
+    if (ctx.stdoutIsTTY !== true && followsReuseRule(account)) {
+      // A code for another program (aws-vault's mfa_process, a script): through the one release
+      // point, which records it and waits for a fresh step rather than hand out a used code.
+      const { releaseCodes } = await import('../../node/aws/release.js');
+      const { FileCodeLedger } = await import('../../node/aws/code-ledger.js');
+      const { defaultDataDir } = await import('../../node/data-dir.js');
+      const released = await releaseCodes({
+        account, count: values.pair ? 2 : 1, aheadSteps: values.next ? 1 : 0, recipient: 'authdesk code (standard output is not a terminal)',
+      }, {
+        ledger: new FileCodeLedger(defaultDataDir(ctx.env)),
+        // The same code the terminal shows for that moment (a per-account step adjustment applies).
+        codeAt: async (t) => (await vault.code(account.id, t)).code,
+        now: () => Date.now() + offsetMs,
+        onWait: (_ms, _reason, message) => ctx.stderr.write(`${message}\n`),
+      });
+      const [first = '', second] = released.codes;
+      if (values.json) {
+        const now = Date.now() + offsetMs;
+        printJson(ctx, {
+          code: first,
+          ...(second !== undefined ? { next: second } : {}),
+          validFrom: new Date(released.validUntil - account.period * 1000).toISOString(),
+          validUntil: new Date(released.validUntil).toISOString(),
+          secondsLeft: Math.max(0, Math.ceil((released.validUntil - now) / 1000)),
+          offsetMs,
+          recorded: true,
+          account: { id: account.id, issuer: account.issuer, label: account.label, awsSerial: account.awsSerial },
+        });
+      } else {
+        printLine(ctx, first);
+        if (second !== undefined) printLine(ctx, second);
+      }
       return EXIT.OK;
     }
 

@@ -10,7 +10,8 @@ import { AwsError, isAuthdeskError } from '../errors.js';
 import type { VaultApi } from '../vault/api.js';
 import type { Account } from '../vault/model.js';
 import type { Clock } from '../vault/ports.js';
-import { awsNow, freshCodePair, type CodePair, type CodeTiming, type PairAlignment } from './codes.js';
+import type { CodeLedgerPort } from '../aws/code-reuse.js';
+import { AWS_CODE_TIMING, awsNow, freshCodePair, type CodePair, type CodeTiming, type PairAlignment } from './codes.js';
 import { AWS_ERRORS, TRANSIENT_AWS_ERRORS, type IamPort, type IamUser, type MfaDeviceInfo, type VirtualMfaDeviceInfo } from './port.js';
 import { arnAccount, checkDeviceName, checkDevicePath, parseMfaSerial, serialFor } from './serial.js';
 
@@ -38,6 +39,12 @@ export interface FlowDeps {
   readonly sleep: (ms: number) => Promise<void>;
   readonly onProgress?: (event: FlowEvent) => void;
   readonly timing?: Partial<CodeTiming>;
+  /**
+   * The used-code ledger (core/aws/code-reuse.ts, node/aws/code-ledger.ts): pairs sent to AWS are
+   * recorded there, and never use a step already used by a session or an `authdesk code` for
+   * another program. Absent only in unit tests of the flows themselves.
+   */
+  readonly ledger?: CodeLedgerPort;
 }
 
 /** What a person can do next, carried in AwsError.details.choices. */
@@ -125,8 +132,20 @@ async function submitCodes(
   const verb = kind === 'enable' ? 'Enabling' : 'Resynchronizing';
   let lastStep = Number.NEGATIVE_INFINITY;
   const alignments: PairAlignment[] = ['previous-current', 'current-next'];
+  const claimPair = async (alignment: PairAlignment): Promise<CodePair> => {
+    if (!deps.ledger) return freshCodePair(codeAt, alignment, lastStep + 1, pairDeps);
+    // Under the account's ledger lock: a step used elsewhere (a session, a code handed to aws-vault)
+    // is never sent again. When the previous step is taken, 'current-next' avoids a 30 s wait.
+    return deps.ledger.claim(account.id, async (used) => {
+      const minStep = Math.max(lastStep + 1, used === undefined ? Number.NEGATIVE_INFINITY : used + 1);
+      const periodMs = deps.timing?.PERIOD_MS ?? AWS_CODE_TIMING.PERIOD_MS;
+      const previousTaken = minStep > Math.floor(awsNow(pairDeps) / periodMs) - 1;
+      const pair = await freshCodePair(codeAt, previousTaken ? 'current-next' : alignment, minStep, pairDeps);
+      return { value: pair, usedThrough: pair.step + 1 };
+    });
+  };
   for (let attempt = 1; attempt <= alignments.length; attempt++) {
-    const pair = await freshCodePair(codeAt, alignments[attempt - 1]!, lastStep + 1, pairDeps);
+    const pair = await claimPair(alignments[attempt - 1]!);
     lastStep = pair.step + 1;
     const offset = deps.iam.serverClockOffsetMs();
     const step: FlowStep = kind === 'enable' ? 'enable' : 'resync';

@@ -12,6 +12,7 @@ import {
   linkAccount, listDevices, pendingEnrollments, resyncDevice, type EnrollResult, type FlowDeps,
 } from '../../../core/iam/flows.js';
 import type { IamPort } from '../../../core/iam/port.js';
+import type { CodeLedgerPort } from '../../../core/aws/code-reuse.js';
 import type { VaultApi } from '../../../core/vault/api.js';
 import type { AwsEnrollView, AwsHandlers, AwsProfileView, AwsProgress } from '../../ipc/channels/aws.js';
 
@@ -29,6 +30,8 @@ export interface AwsHandlerDeps {
   readonly listProfiles?: () => Promise<readonly AwsProfileView[]>;
   readonly sleep?: (ms: number) => Promise<void>;
   readonly now?: () => number;
+  /** The used-code ledger shared with the CLI (node/aws/code-ledger.ts over the data directory). */
+  readonly ledger?: CodeLedgerPort;
 }
 
 async function defaultPort(profile: string | undefined): Promise<ClosableIamPort> {
@@ -67,7 +70,7 @@ export function createAwsHandlers(deps: AwsHandlerDeps): AwsHandlers {
     running.add(operationId);
     try {
       return await withPort(profile, (iam) => fn({
-        iam, vault: deps.vault, clock: { now }, sleep,
+        iam, vault: deps.vault, clock: { now }, sleep, ...(deps.ledger ? { ledger: deps.ledger } : {}),
         onProgress: (event) => deps.emitProgress({ operationId, event }),
       }));
     } finally {

@@ -22,6 +22,7 @@ import { createAccountHandlers } from './accounts.js';
 import { createCodeHandlers } from './codes.js';
 import { createTimeService, settingsFromPatch, type TimeService, type TimeServiceDeps } from './time.js';
 import { createAwsHandlers, type AwsHandlerDeps } from './aws.js';
+import { FileCodeLedger } from '../../../node/aws/code-ledger.js';
 import { createScanHandlers, type ScanHandlerDeps, type ScanService } from './scan.js';
 import { QrError } from '../../../core/errors.js';
 import { createBackupService, type BackupDialogs, type BackupService } from './backup.js';
@@ -138,7 +139,7 @@ export async function createAppServices(deps: HandlerDeps): Promise<AppServices>
     emitAccountsChanged: accountsChanged,
   });
   later.backup = backup;
-  const aws = createAwsHandlers({ ...deps.aws, vault, emitProgress: (progress) => events.emit('aws.progress', progress), emitAccountsChanged: accountsChanged });
+  const aws = createAwsHandlers({ ledger: new FileCodeLedger(deps.dataDir ?? defaultDataDir()), ...deps.aws, vault, emitProgress: (progress) => events.emit('aws.progress', progress), emitAccountsChanged: accountsChanged });
 
   async function codeForCopy(id: string, next: boolean): Promise<string> {
     const account: Account = await vault.get(id);
