@@ -16,6 +16,7 @@ import { FileCodeLedger } from '../../node/aws/code-ledger.js';
 import { defaultDataDir } from '../../node/data-dir.js';
 import { resolveAccount } from '../accounts.js';
 import { EXIT, parseCommandArgs, printJson, printLine, reportError, UsageError, type CliContext, type Command } from '../io.js';
+import { setupProfileUsage } from './aws/usage.js';
 
 const usage = `Usage: authdesk aws <subcommand> [options]
 
@@ -36,11 +37,16 @@ AWS_ENDPOINT_URL and the profile's endpoint_url, as the AWS CLI does. Authdesk n
   finish QUERY [--profile P]                       finish a pending enrollment (fresh codes)
   cleanup QUERY [--yes] [--profile P]              delete a pending enrollment's device on AWS and the account
   link QUERY SERIAL [--user U]                     link an account to its device's ARN
+${setupProfileUsage}
 
 Codes sent to AWS are computed on AWS's own clock (learned from its responses), so a wrong
 local clock does not break enrollment or resync.`;
 
 const SUBCOMMANDS = ['whoami', 'profiles', 'enroll', 'resync', 'devices', 'deactivate', 'delete', 'pending', 'finish', 'cleanup', 'link'] as const;
+/** Subcommands in modules of their own (cli/commands/aws/), loaded only when run. */
+const MODULE_SUBCOMMANDS: Record<string, () => Promise<(args: string[], ctx: CliContext) => Promise<number>>> = {
+  'setup-profile': async () => (await import('./aws/setup-profile.js')).runSetupProfile,
+};
 type Sub = (typeof SUBCOMMANDS)[number];
 
 async function iamPort(profile: string | undefined, vault: VaultApi | undefined, ctx: CliContext) {
@@ -272,7 +278,9 @@ const aws: Command = {
   usage,
   async run(args, ctx) {
     const [sub, ...rest] = args;
-    if (sub === undefined) throw new UsageError('aws needs a subcommand: whoami, enroll, resync, devices, deactivate, delete, pending, finish, cleanup, link, profiles.');
+    if (sub === undefined) throw new UsageError('aws needs a subcommand: whoami, enroll, resync, devices, deactivate, delete, pending, finish, cleanup, link, profiles, setup-profile.');
+    const own = MODULE_SUBCOMMANDS[sub];
+    if (own) return (await own())(rest, ctx);
     if (!(SUBCOMMANDS as readonly string[]).includes(sub)) throw new UsageError(`aws has no subcommand "${sub}". Run "authdesk help aws".`);
     return run(sub as Sub, rest, ctx);
   },
