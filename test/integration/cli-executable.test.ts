@@ -1,0 +1,115 @@
+/**
+ * The standalone `authdesk` executable (scripts/build-cli-exe.mjs: a Node single executable
+ * application with @napi-rs/keyring's .node beside it) run with no Node anywhere on PATH, against the
+ * real keychain (run under scripts/with-keyring.sh). The build is slow, so it is cached per content
+ * hash of its inputs in the temp folder and reused by later runs.
+ */
+import { spawn } from 'node:child_process';
+import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// @ts-expect-error -- a plain .mjs build script without types
+import { buildCliExecutable, inputHash } from '../../scripts/build-cli-exe.mjs';
+import { oathtoolTotp, tempDir, type CliResult } from '../helpers/cli.js';
+
+const SECRET = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
+let home: ReturnType<typeof tempDir>;
+/** The executable, copied into a folder whose path has a space (as "Program Files" or "Authdesk.app" paths can). */
+let exe: string;
+
+beforeAll(async () => {
+  const cacheDir = path.join(tmpdir(), 'authdesk-cli-exe', (inputHash as () => string)());
+  const built = await (buildCliExecutable as (dir: string) => Promise<{ exe: string }>)(cacheDir);
+  home = tempDir('authdesk-exe-');
+  const dir = path.join(home.path, 'Authdesk CLI');
+  mkdirSync(dir);
+  exe = path.join(dir, 'authdesk');
+  copyFileSync(built.exe, exe);
+  copyFileSync(path.join(cacheDir, 'keyring.node'), path.join(dir, 'keyring.node'));
+  mkdirSync(path.join(home.path, 'aws'));
+}, 900_000);
+afterAll(() => home?.cleanup());
+
+/** Run the executable with an environment that has no Node: PATH points nowhere. */
+function runExe(args: string[], extra: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  const env: NodeJS.ProcessEnv = {
+    PATH: '/nonexistent',
+    HOME: home.path,
+    AUTHDESK_DATA_DIR: path.join(home.path, 'data'),
+    AWS_CONFIG_FILE: path.join(home.path, 'aws', 'config'),
+    AWS_SHARED_CREDENTIALS_FILE: path.join(home.path, 'aws', 'credentials'),
+    // The private Secret Service of scripts/with-keyring.sh.
+    ...(process.env.DBUS_SESSION_BUS_ADDRESS ? { DBUS_SESSION_BUS_ADDRESS: process.env.DBUS_SESSION_BUS_ADDRESS } : {}),
+    ...extra,
+  };
+  return new Promise((resolve, reject) => {
+    const child = spawn(exe, args, { env, cwd: '/', stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
+function expectExit(result: CliResult, code: number): void {
+  expect(result.code, `exit ${result.code}; stderr: ${result.stderr}`).toBe(code);
+}
+
+describe('the standalone authdesk executable, with no Node on PATH', () => {
+  it('--version and help, with nothing on stderr (no experimental-feature warning)', async () => {
+    const version = await runExe(['--version']);
+    expectExit(version, 0);
+    expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(version.stderr).toBe('');
+    const help = await runExe(['help']);
+    expectExit(help, 0);
+    expect(help.stdout).toContain('Commands:');
+    expect(help.stdout).not.toContain('(unavailable)');
+  });
+
+  it('add stores the key in the real keychain; code gives the code oathtool gives', async () => {
+    const added = await runExe(['add', '--secret', SECRET, '--issuer', 'Example', '--label', 'exe@example.com']);
+    expectExit(added, 0);
+    const result = await runExe(['code', 'exe@example.com', '--json']);
+    expectExit(result, 0);
+    const view = JSON.parse(result.stdout) as { code: string; validUntil: string };
+    // The middle of the code's own 30 s step, so the two sides cannot straddle a boundary.
+    expect(view.code).toBe(oathtoolTotp(SECRET, Date.parse(view.validUntil) / 1000 - 15));
+  });
+
+  it('AWS commands are in it (the SDK is bundled): setup-profile writes the executable\'s own quoted path', async () => {
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(path.join(home.path, 'aws', 'credentials'), '[default]\naws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = x\n');
+    const linked = await runExe(['add', '--secret', SECRET, '--issuer', 'Amazon Web Services', '--label', 'alice@123456789012', '--aws-serial', 'arn:aws:iam::123456789012:mfa/alice']);
+    expectExit(linked, 0);
+    const result = await runExe(['aws', 'setup-profile', 'work', '--source-profile', 'default', '--print']);
+    expectExit(result, 0);
+    expect(result.stdout).toContain(`credential_process = "${exe}" aws credentials --profile default --serial arn:aws:iam::123456789012:mfa/alice\n`);
+  });
+
+  it('an image command says it needs the app or the npm package, in one line', async () => {
+    const result = await runExe(['scan', '/etc/hostname']);
+    expectExit(result, 1);
+    expect(result.stderr.trim()).toBe('authdesk: Reading images (QR codes in pictures and screenshots) is not part of the standalone authdesk executable. Use the Authdesk app, or the npm package (npm install -g authdesk), for this command.');
+  });
+
+  it('without keyring.node beside it, the keychain commands fail with a sentence, not a stack', async () => {
+    const lonely = path.join(home.path, 'lonely');
+    mkdirSync(lonely);
+    copyFileSync(exe, path.join(lonely, 'authdesk'));
+    const saved = exe;
+    exe = path.join(lonely, 'authdesk');
+    try {
+      const result = await runExe(['list']);
+      expectExit(result, 1);
+      expect(result.stderr).toMatch(/^authdesk: .*keyring\.node/);
+      expect(result.stderr).not.toMatch(/\n\s+at /);
+    } finally {
+      exe = saved;
+      rmSync(lonely, { recursive: true, force: true });
+    }
+  });
+});
