@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    // The keyring probe and the QR corpus: once per run, before any file starts (test/setup/global.ts).
+    // The keyring probe: once per run, before any file starts (test/setup/global.ts).
     globalSetup: ['test/setup/global.ts'],
     // Keychain and Chromium tests share one gnome-keyring and one machine with 2 cores.
     fileParallelism: true,

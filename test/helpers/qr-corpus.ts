@@ -3,8 +3,8 @@
  * two independent encoders (Debian's `qrencode` and the JS `qrcode` package) placed into
  * screen-sized frames and degraded the ways real screenshots and photos are. Cached in
  * test/.tmp/qr-corpus/<key> (gitignored), where the key is a hash of this file's source: a change
- * to the generator makes a new corpus, nothing else does. test/setup/global.ts builds it once per
- * run, before the test files start, so parallel files never build it side by side.
+ * to the generator makes a new corpus, nothing else does. One process builds it while the other
+ * test files wait for it (buildOnce), so parallel files never build it side by side.
  *
  * Expected payloads come from the generator (the text handed to the encoders), never from the decoder.
  */
@@ -330,8 +330,53 @@ async function buildNoCodeAndBrokenCases(dir: string): Promise<CorpusCase[]> {
 
 let building: Promise<Corpus> | undefined;
 
-/** Build (or reuse the cached) corpus. Safe to call from several test files: the build is written
- * to a temporary directory and renamed into place, so a reader never sees half a corpus. */
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * One builder per machine-wide run: the first process to create `<dir>.lock` builds, every other
+ * test file (in other workers) waits for its manifest instead of building side by side (which on a
+ * busy 2-core machine made each build slow enough to hit a hook limit). A lock left by a process
+ * that died is taken over.
+ */
+async function buildOnce(dir: string, build: (work: string) => Promise<void>): Promise<void> {
+  const manifest = path.join(dir, 'manifest.json');
+  const lock = `${dir}.lock`;
+  mkdirSync(path.dirname(dir), { recursive: true });
+  for (;;) {
+    if (existsSync(manifest)) return;
+    try {
+      mkdirSync(lock);
+    } catch {
+      const owner = Number(existsSync(path.join(lock, 'pid')) ? readFileSync(path.join(lock, 'pid'), 'utf8') : NaN);
+      if (Number.isInteger(owner) && !pidAlive(owner)) rmSync(lock, { recursive: true, force: true });
+      await sleep(250);
+      continue;
+    }
+    try {
+      writeFileSync(path.join(lock, 'pid'), String(process.pid));
+      if (existsSync(manifest)) return;
+      const work = `${dir}.build-${process.pid}-${Date.now()}`;
+      rmSync(work, { recursive: true, force: true });
+      mkdirSync(work, { recursive: true });
+      await build(work);
+      renameSync(work, dir);
+      return;
+    } finally {
+      rmSync(lock, { recursive: true, force: true });
+    }
+  }
+}
+
+/** Build (or reuse the cached) corpus. Safe to call from several test files at once (buildOnce). */
 export function buildQrCorpus(): Promise<Corpus> {
   building ??= (async () => {
     const key = corpusKey();
@@ -340,28 +385,22 @@ export function buildQrCorpus(): Promise<Corpus> {
     if (existsSync(manifest)) return { dir, cases: JSON.parse(readFileSync(manifest, 'utf8')) as CorpusCase[] };
     // Corpora of older generator versions are dead weight (each is ~40 MB).
     if (existsSync(CORPUS_ROOT)) {
-      for (const old of readdirSync(CORPUS_ROOT)) if (!old.startsWith(`${key}`)) rmSync(path.join(CORPUS_ROOT, old), { recursive: true, force: true });
+      for (const old of readdirSync(CORPUS_ROOT)) if (!old.startsWith(key)) rmSync(path.join(CORPUS_ROOT, old), { recursive: true, force: true });
     }
-    const work = `${dir}.build-${process.pid}-${Date.now()}`;
-    mkdirSync(work, { recursive: true });
-    const cases: CorpusCase[] = [];
-    let seed = 1;
-    for (const [d, degradation] of DEGRADATIONS.entries()) {
-      for (const [s, size] of FRAME_SIZES.entries()) {
-        const encoder: Encoder = (d + s) % 2 === 0 ? 'qrencode' : 'qrcode-js';
-        cases.push(await buildDecodeCase(work, degradation, size, encoder, seed++));
-        if (degradation === 'clean') cases.push(await buildDecodeCase(work, degradation, size, encoder === 'qrencode' ? 'qrcode-js' : 'qrencode', seed++));
+    await buildOnce(dir, async (work) => {
+      const cases: CorpusCase[] = [];
+      let seed = 1;
+      for (const [d, degradation] of DEGRADATIONS.entries()) {
+        for (const [s, size] of FRAME_SIZES.entries()) {
+          const encoder: Encoder = (d + s) % 2 === 0 ? 'qrencode' : 'qrcode-js';
+          cases.push(await buildDecodeCase(work, degradation, size, encoder, seed++));
+          if (degradation === 'clean') cases.push(await buildDecodeCase(work, degradation, size, encoder === 'qrencode' ? 'qrcode-js' : 'qrencode', seed++));
+        }
       }
-    }
-    cases.push(...(await buildFormatCases(work)));
-    cases.push(...(await buildNoCodeAndBrokenCases(work)));
-    writeFileSync(path.join(work, 'manifest.json'), JSON.stringify(cases, null, 1));
-    try {
-      renameSync(work, dir);
-    } catch {
-      // Another process finished first: use its corpus.
-      rmSync(work, { recursive: true, force: true });
-    }
+      cases.push(...(await buildFormatCases(work)));
+      cases.push(...(await buildNoCodeAndBrokenCases(work)));
+      writeFileSync(path.join(work, 'manifest.json'), JSON.stringify(cases, null, 1));
+    });
     return { dir, cases: JSON.parse(readFileSync(manifest, 'utf8')) as CorpusCase[] };
   })();
   return building;

@@ -1,14 +1,11 @@
 /**
- * Once per vitest run, before any test file starts (vitest `globalSetup`):
- *  1. When the run is inside the private keyring session (scripts/with-keyring.sh, as `npm test`
- *     runs it), prove the Secret Service answers a write and a read. If it does not, stop here with
- *     the reason, instead of letting every keychain test fail with its own unrelated-looking error.
- *  2. Build the QR corpus (cached by content in test/.tmp), so the test files that use it never
- *     build it side by side, each racing a hook timeout on a busy machine.
+ * Once per vitest run, before any test file starts (vitest `globalSetup`): when the run is inside
+ * the private keyring session (scripts/with-keyring.sh, as `npm test` runs it), prove the Secret
+ * Service answers a write and a read. If it does not, stop here with the reason, instead of letting
+ * every keychain test fail with its own unrelated-looking error.
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { buildQrCorpus } from '../helpers/qr-corpus.js';
 
 const run = promisify(execFile);
 
@@ -30,5 +27,4 @@ export async function probeKeyring(): Promise<void> {
 
 export default async function setup(): Promise<void> {
   if (process.env.AUTHDESK_IN_KEYRING_SESSION === '1') await probeKeyring();
-  await buildQrCorpus();
 }
