@@ -15,7 +15,7 @@ export interface SignedRequest {
 }
 
 export type SigV4Result =
-  | { ok: true; accessKeyId: string; amzDate: string; securityToken?: string }
+  | { ok: true; accessKeyId: string; amzDate: string; securityToken?: string; presignedExpiresSeconds?: number }
   | { ok: false; code: 'MissingAuthenticationToken' | 'IncompleteSignature' | 'InvalidClientTokenId' | 'SignatureDoesNotMatch'; message: string; accessKeyId?: string };
 
 const sha256Hex = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
@@ -62,20 +62,57 @@ export interface VerifyOptions {
 
 const AUTH_PATTERN = /^AWS4-HMAC-SHA256\s+Credential=([^,\s]+),\s*SignedHeaders=([^,\s]+),\s*Signature=([0-9a-f]{64})\s*$/;
 
-export function verifySigV4(request: SignedRequest, options: VerifyOptions): SigV4Result {
+function queryParams(url: string): URLSearchParams {
+  return new URLSearchParams(url.split('?')[1] ?? '');
+}
+
+export interface CredentialScope { accessKeyId: string; date: string; region: string; service: string }
+
+/**
+ * The credential scope of a request, from the Authorization header or a presigned URL's
+ * X-Amz-Credential, before any verification: the test server routes by its service (iam, sts, ec2)
+ * exactly as AWS's endpoints differ by service.
+ */
+export function credentialScope(request: Pick<SignedRequest, 'url' | 'headers'>): CredentialScope | undefined {
   const authorization = request.headers.authorization;
-  if (!authorization) return { ok: false, code: 'MissingAuthenticationToken', message: 'Request is missing Authentication Token' };
-  const match = AUTH_PATTERN.exec(authorization);
-  if (!match) {
-    return { ok: false, code: 'IncompleteSignature', message: `Authorization header requires 'Credential', 'Signature' and 'SignedHeaders' parameters. Authorization=${authorization.split(' ')[0] ?? ''}` };
+  const credential = authorization ? /Credential=([^,\s]+)/.exec(authorization)?.[1] : queryParams(request.url).get('X-Amz-Credential') ?? undefined;
+  if (!credential) return undefined;
+  const [accessKeyId = '', date = '', region = '', service = ''] = credential.split('/');
+  return { accessKeyId, date, region, service };
+}
+
+interface ParsedAuth { credential: string; signedHeadersText: string; signature: string; amzDate: string; presigned?: { expiresSeconds: number } }
+
+function parseAuth(request: SignedRequest): ParsedAuth | Exclude<SigV4Result, { ok: true }> {
+  const authorization = request.headers.authorization;
+  if (authorization) {
+    const match = AUTH_PATTERN.exec(authorization);
+    if (!match) {
+      return { ok: false, code: 'IncompleteSignature', message: `Authorization header requires 'Credential', 'Signature' and 'SignedHeaders' parameters. Authorization=${authorization.split(' ')[0] ?? ''}` };
+    }
+    return { credential: match[1] ?? '', signedHeadersText: match[2] ?? '', signature: match[3] ?? '', amzDate: String(request.headers['x-amz-date'] ?? '') };
   }
-  const [, credential = '', signedHeadersText = '', signature = ''] = match;
+  // Query-string authentication (a presigned request): the same signature, carried in the URL.
+  const query = queryParams(request.url);
+  if (!query.has('X-Amz-Algorithm')) return { ok: false, code: 'MissingAuthenticationToken', message: 'Request is missing Authentication Token' };
+  const credential = query.get('X-Amz-Credential');
+  const signedHeadersText = query.get('X-Amz-SignedHeaders');
+  const signature = query.get('X-Amz-Signature');
+  if (query.get('X-Amz-Algorithm') !== 'AWS4-HMAC-SHA256' || !credential || !signedHeadersText || !signature || !/^[0-9a-f]{64}$/.test(signature)) {
+    return { ok: false, code: 'IncompleteSignature', message: "AWS query-string parameters must include 'X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Signature', 'X-Amz-SignedHeaders', 'X-Amz-Date'." };
+  }
+  return { credential, signedHeadersText, signature, amzDate: query.get('X-Amz-Date') ?? '', presigned: { expiresSeconds: Number(query.get('X-Amz-Expires') ?? '0') } };
+}
+
+export function verifySigV4(request: SignedRequest, options: VerifyOptions): SigV4Result {
+  const parsed = parseAuth(request);
+  if ('ok' in parsed) return parsed;
+  const { credential, signedHeadersText, signature, amzDate } = parsed;
   const [accessKeyId = '', date = '', region = '', service = '', terminator = ''] = credential.split('/');
   const secret = options.secretFor(accessKeyId);
   if (secret === undefined) {
     return { ok: false, code: 'InvalidClientTokenId', message: 'The security token included in the request is invalid.', accessKeyId };
   }
-  const amzDate = String(request.headers['x-amz-date'] ?? '');
   if (!/^\d{8}T\d{6}Z$/.test(amzDate)) {
     return { ok: false, code: 'IncompleteSignature', message: "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header." };
   }
@@ -97,7 +134,9 @@ export function verifySigV4(request: SignedRequest, options: VerifyOptions): Sig
     const value = Array.isArray(raw) ? raw.join(',') : (raw ?? '');
     return `${name}:${value.trim().replace(/\s+/g, ' ')}\n`;
   });
-  const [path = '/', query = ''] = request.url.split('?');
+  const [path = '/', rawQuery = ''] = request.url.split('?');
+  // A presigned request signs its query without the signature itself.
+  const query = parsed.presigned ? rawQuery.split('&').filter((pair) => !pair.startsWith('X-Amz-Signature=')).join('&') : rawQuery;
   const payloadHash = typeof request.headers['x-amz-content-sha256'] === 'string' ? request.headers['x-amz-content-sha256'] : sha256Hex(request.body);
   const canonicalRequest = [request.method, canonicalPath(path), canonicalQuery(query), headerLines.join(''), signedHeadersText, payloadHash].join('\n');
   const scope = `${date}/${region}/${service}/aws4_request`;
@@ -112,8 +151,11 @@ export function verifySigV4(request: SignedRequest, options: VerifyOptions): Sig
       accessKeyId,
     };
   }
-  const token = request.headers['x-amz-security-token'];
-  return typeof token === 'string' ? { ok: true, accessKeyId, amzDate, securityToken: token } : { ok: true, accessKeyId, amzDate };
+  // Session credentials carry their token in the X-Amz-Security-Token header, or in the query (presigned URLs).
+  const header = request.headers['x-amz-security-token'];
+  const token = typeof header === 'string' ? header : queryParams(request.url).get('X-Amz-Security-Token') ?? undefined;
+  const base = { ok: true as const, accessKeyId, amzDate, ...(parsed.presigned ? { presignedExpiresSeconds: parsed.presigned.expiresSeconds } : {}) };
+  return token !== undefined ? { ...base, securityToken: token } : base;
 }
 
 /** 20240102T030405Z -> Unix ms */
