@@ -17,6 +17,7 @@ const COMMANDS: Record<string, () => Promise<{ default: Command }>> = {
   export: () => import('./commands/export.js'),
   import: () => import('./commands/import.js'),
   backup: () => import('./commands/backup.js'),
+  log: () => import('./commands/log.js'),
 };
 
 const VERSION = '0.1.0';

@@ -16,6 +16,7 @@ export type ErrorDomain =
   | 'aws' // IAM calls
   | 'backup' // backup / import / export
   | 'lock' // app lock
+  | 'release' // releasing a code or session to another program (docs/approvals.md)
   | 'internal';
 
 export class AuthdeskError extends Error {

@@ -4,6 +4,7 @@ import { InputError } from '../../core/errors.js';
 import { EXIT, parseCommandArgs, printJson, printLine, UsageError, type Command } from '../io.js';
 import { resolveAccount } from '../accounts.js';
 import { followsReuseRule } from '../../core/aws/code-reuse.js';
+import { gateRelease } from '../release-gate.js';
 
 const usage = `Usage: authdesk code QUERY [--next] [--pair] [--no-correction] [--json]
 
@@ -21,7 +22,11 @@ For aws-vault: mfa_process = authdesk code <serial-or-name>
 Never the same code twice: for an account linked to an AWS MFA device, a code printed to another
 program (standard output is not a terminal) is recorded, and the next such request waits for a
 fresh 30-second step instead of printing the same code again (AWS refuses a code it accepted).
-The app and Authdesk's own AWS calls share that record. At a terminal, codes are shown as always.`;
+The app and Authdesk's own AWS calls share that record. At a terminal, codes are shown as always.
+
+When the output is not a terminal (another program reads it), the account's release policy
+applies: Always, or ask in the desktop app first (docs/approvals.md). Refused: one line, exit 1.
+Every such release is in "authdesk log".`;
 
 const code: Command = {
   summary: 'print the current code of an account (aws-vault mfa_process)',
@@ -39,6 +44,9 @@ const code: Command = {
     // other commands reconcile the keychain with the metadata).
     const vault = await openVault({ reconcile: 'skip' });
     const account = await resolveAccount(vault, positionals[0] ?? '');
+    // Off a terminal the code goes to another program: its release policy decides (docs/approvals.md).
+    // Before the keychain read and the HOTP counter, so a refusal reads and spends nothing.
+    await gateRelease(ctx, vault, account, 'code');
     const { appliedOffsetMs } = await vault.clock();
     const offsetMs = values['no-correction'] ? 0 : appliedOffsetMs;
 

@@ -1,6 +1,7 @@
 import type { UserFacingError } from '../errors.js';
 import type { OtpauthData } from '../otpauth/uri.js';
 import type { Account, AccountStatus, Settings, TimeOffsetRecord } from './model.js';
+import type { ReleasePolicy } from '../release/policy.js';
 
 /** What `add` takes: everything an otpauth:// URI carries plus Authdesk's own fields. */
 export interface NewAccount extends OtpauthData {
@@ -11,7 +12,10 @@ export interface NewAccount extends OtpauthData {
   readonly tags?: readonly string[];
 }
 
-export type AccountPatch = Partial<Pick<Account, 'issuer' | 'label' | 'awsSerial' | 'awsUser' | 'status' | 'stepAdjust' | 'tags'>>;
+export type AccountPatch = Partial<Pick<Account, 'issuer' | 'label' | 'awsSerial' | 'awsUser' | 'status' | 'stepAdjust' | 'tags'>> & {
+  /** The account's release policy (docs/approvals.md); null: follow the default again. */
+  readonly releasePolicy?: ReleasePolicy | null;
+};
 
 /** A code ready to show. Times are on the corrected (trusted) clock, Unix ms. */
 export interface CodeView {

@@ -8,6 +8,7 @@
  */
 import { VaultError, type AuthdeskError } from '../errors.js';
 import { OTP_LIMITS, HASH_ALGORITHMS } from '../otp/types.js';
+import { parseReleasePolicy, type ReleasePolicy } from '../release/policy.js';
 import {
   DEFAULT_SETTINGS,
   VAULT_DOCUMENT_VERSION,
@@ -167,8 +168,18 @@ export function validateAccount(value: unknown, fail: (what: string) => Authdesk
     createdAt,
     order: int(value, 'order', fail, 0, Number.MAX_SAFE_INTEGER) as number,
     ...(tags === undefined ? {} : { tags }),
+    ...releasePolicyField(value['releasePolicy'], fail),
   };
   return account;
+}
+
+function releasePolicyField(raw: unknown, fail: (what: string) => AuthdeskError): { releasePolicy?: ReleasePolicy } {
+  try {
+    const policy = parseReleasePolicy(raw);
+    return policy === undefined ? {} : { releasePolicy: policy };
+  } catch {
+    throw fail('"releasePolicy" is not a release policy');
+  }
 }
 
 function optionalString(o: Json, key: string, fail: (what: string) => AuthdeskError): Record<string, string> {
@@ -214,6 +225,8 @@ export function validateSettings(value: unknown, fail: (what: string) => Authdes
   check('useSystemAuth', (v) => typeof v === 'boolean', 'true or false');
   check('autoBackupKeep', nonNegInt(1000), 'a whole number');
   check('awsProfile', (v) => typeof v === 'string' && v.length <= 256, 'text');
+  check('releaseSuggestionDone', (v) => typeof v === 'boolean', 'true or false');
+  if (value['defaultReleasePolicy'] !== undefined) out['defaultReleasePolicy'] = releasePolicyField(value['defaultReleasePolicy'], fail).releasePolicy;
   if (value['timeOffset'] !== undefined) out['timeOffset'] = validateOffset(value['timeOffset'], fail);
   // An optional setting given as `undefined` (e.g. a patch clearing awsProfile) is simply absent.
   return out as unknown as Settings;

@@ -1,4 +1,5 @@
 import type { HashAlgorithm, OtpType } from '../otp/types.js';
+import type { ReleasePolicy } from '../release/policy.js';
 
 /**
  * An account's metadata. The seed is NOT here: it lives in the OS keychain under
@@ -28,6 +29,8 @@ export interface Account {
   readonly createdAt: string;
   readonly order: number;
   readonly tags?: readonly string[];
+  /** Whether another program gets this account's codes without asking (docs/approvals.md). Absent: the default. */
+  readonly releasePolicy?: ReleasePolicy;
 }
 
 export type AccountStatus = 'active' | 'pending' | 'recovered';
@@ -62,6 +65,10 @@ export interface Settings {
   /** Automatic encrypted backups: how many to keep (0 = off). The passphrase itself is in the keychain. */
   readonly autoBackupKeep: number;
   readonly awsProfile?: string;
+  /** Release policy of accounts without their own (docs/approvals.md). Absent: Always. */
+  readonly defaultReleasePolicy?: ReleasePolicy;
+  /** The one-time "ask before releasing AWS codes?" suggestion was answered or dismissed. */
+  readonly releaseSuggestionDone?: boolean;
 }
 
 export const DEFAULT_SETTINGS: Settings = {

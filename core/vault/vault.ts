@@ -552,8 +552,10 @@ export class Vault implements VaultApi {
         if (serial !== account.awsSerial) this.checkSerialFree(doc, serial);
         changes['awsSerial'] = serial;
       }
-      const merged = { ...account, ...changes };
-      if (!merged.issuer && !merged.label) throw new InputError('NAME_MISSING', 'Give the account an issuer or a name, so you can tell it apart.');
+      const merged: Record<string, unknown> = { ...account, ...changes };
+      if (patch.releasePolicy === null) delete merged['releasePolicy'];
+      else if (patch.releasePolicy !== undefined) merged['releasePolicy'] = patch.releasePolicy;
+      if (!merged['issuer'] && !merged['label']) throw new InputError('NAME_MISSING', 'Give the account an issuer or a name, so you can tell it apart.');
       const updated = validateAccount(merged, (what) => new InputError('INVALID_UPDATE', `That change is not valid: ${what}.`));
       return { doc: { ...doc, accounts: doc.accounts.map((a) => (a.id === id ? updated : a)) }, result: updated };
     });

@@ -21,6 +21,7 @@ import { time } from './channels/time.js';
 import { scan } from './channels/scan.js';
 import { aws } from './channels/aws.js';
 import { backup } from './channels/backup.js';
+import { release } from './channels/release.js';
 
 export const areas = {
   accounts,
@@ -33,6 +34,7 @@ export const areas = {
   scan,
   aws,
   backup,
+  release,
 } as const satisfies Record<string, Area>;
 
 export type Areas = typeof areas;

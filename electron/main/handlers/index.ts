@@ -28,6 +28,7 @@ import { QrError } from '../../../core/errors.js';
 import { createBackupService, type BackupDialogs, type BackupService } from './backup.js';
 import { defaultDataDir } from '../../../node/data-dir.js';
 import type { ImagePayloadReader } from '../../../node/backup/import.js';
+import { createReleaseWiring, type ReleaseDeps, type ReleaseWiring } from './release.js';
 
 /** The OS side of scanning (electron/main/scan-wiring.ts in the app; tests pass their own). */
 export type ScanDeps = Omit<ScanHandlerDeps, 'vault' | 'events' | 'onProgress'>;
@@ -71,6 +72,8 @@ export interface HandlerDeps {
   readonly aws?: Omit<AwsHandlerDeps, 'vault' | 'emitProgress' | 'emitAccountsChanged'>;
   /** The OS's user check for "Unlock with Touch ID" (main.ts: system-auth.ts, darwin only). Absent: not available. */
   readonly systemAuth?: SystemAuth;
+  /** Approvals' clock and timers (tests move the grants' clock). */
+  readonly release?: Pick<ReleaseDeps, 'now' | 'setTimeout' | 'clearTimeout'>;
 }
 
 /** Everything the shell needs: the handlers, the lock (for screen-lock/suspend events), the dispatcher. */
@@ -82,6 +85,8 @@ export interface AppServices {
   readonly time: TimeService;
   readonly scan: ScanService;
   readonly backup: BackupService;
+  /** Approvals: the service the local channel and the prompt use (docs/approvals.md). */
+  readonly release: ReleaseWiring;
   /** HOTP codes shown this session (copy uses them); cleared on lock. */
   readonly dispatch: (isTrustedSender: IsTrustedSender) => Dispatch;
   /** Call on quit: clears the clipboard if it still holds our code, stops timers. */
@@ -109,6 +114,7 @@ export async function createAppServices(deps: HandlerDeps): Promise<AppServices>
   const clipboard = createClipboardGuard(deps.clipboard, timers, (at) => events.emit('clipboard.cleared', { at }));
   // Pending scans hold secrets in main until confirmed: the lock drops them.
   const scan = createScanHandlers({ ...(deps.scan ?? headlessScanDeps()), vault, events, onProgress: (done, total) => events.emit('scan.progress', { done, total }) });
+  const later2: { release?: ReleaseWiring } = {};
   const lock = await createAppLock({
     vault,
     timers,
@@ -119,6 +125,8 @@ export async function createAppServices(deps: HandlerDeps): Promise<AppServices>
         clipboard.clearIfOurs();
         scan.clear();
         later.backup?.clear();
+        // Locking ends every grant and refuses waiting prompts ("the app is locked").
+        later2.release?.service.locked();
       }
       events.emit('lock.changed', state);
     },
@@ -139,6 +147,15 @@ export async function createAppServices(deps: HandlerDeps): Promise<AppServices>
     emitAccountsChanged: accountsChanged,
   });
   later.backup = backup;
+  const release = createReleaseWiring({
+    vault,
+    lock,
+    dataDir: deps.dataDir ?? defaultDataDir(),
+    events,
+    ...deps.release,
+    ...(deps.onInternalError ? { onError: (error: unknown) => deps.onInternalError?.('release', error) } : {}),
+  });
+  later2.release = release;
   const aws = createAwsHandlers({ ledger: new FileCodeLedger(deps.dataDir ?? defaultDataDir()), ...deps.aws, vault, emitProgress: (progress) => events.emit('aws.progress', progress), emitAccountsChanged: accountsChanged });
 
   async function codeForCopy(id: string, next: boolean): Promise<string> {
@@ -210,6 +227,7 @@ export async function createAppServices(deps: HandlerDeps): Promise<AppServices>
     scan: scan.handlers,
     aws,
     backup: backup.handlers,
+    release: release.handlers,
   };
 
   return {
@@ -219,6 +237,7 @@ export async function createAppServices(deps: HandlerDeps): Promise<AppServices>
     time,
     scan,
     backup,
+    release,
     dispatch: (isTrustedSender) =>
       createDispatcher({ handlers, isTrustedSender, isLocked: () => lock.isLocked(), ...(deps.onInternalError ? { onInternalError: deps.onInternalError } : {}) }),
     dispose() {
@@ -228,6 +247,7 @@ export async function createAppServices(deps: HandlerDeps): Promise<AppServices>
       time.dispose();
       scan.clear();
       backup.dispose();
+      release.service.dispose();
     },
   };
 }
