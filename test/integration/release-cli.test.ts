@@ -102,7 +102,9 @@ describe('the release channel', () => {
   });
 });
 
-describe('authdesk code off a terminal, by release policy', () => {
+// AWS-linked accounts never get the same code twice off a terminal (the used-code ledger waits up to
+// one 30 s step for a fresh one): hence the generous per-test limit, a hang guard, not a speed bound.
+describe('authdesk code off a terminal, by release policy', { timeout: 180_000 }, () => {
   it('Always (the default): prints the code without asking, and logs the release', async () => {
     const before = Date.now();
     const r = await cliCode('GitHub');
