@@ -73,7 +73,15 @@ export interface RawResponse { status: number; body: string; headers: Headers }
  * A Query-protocol request signed by the SDK's signer, as EC2 clients send it: POST / with a form
  * body. `tokenInQuery` puts X-Amz-Security-Token in the URL instead of a header.
  */
-export async function signedQuery(server: IamServer, service: 'ec2' | 'sts' | 'iam', credentials: AwsCredentials, params: Record<string, string>, options: { region?: string; tokenInQuery?: boolean } = {}): Promise<RawResponse> {
+export interface SignOptions {
+  region?: string;
+  /** Put X-Amz-Security-Token in the URL instead of a header. */
+  tokenInQuery?: boolean;
+  /** Sign as of the server's clock (for a server skewed beyond the 15-minute signature window). */
+  signingDate?: Date;
+}
+
+export async function signedQuery(server: IamServer, service: 'ec2' | 'sts' | 'iam', credentials: AwsCredentials, params: Record<string, string>, options: SignOptions = {}): Promise<RawResponse> {
   const url = new URL(server.url);
   const body = new URLSearchParams(params).toString();
   const { sessionToken, ...longTerm } = credentials;
@@ -82,15 +90,25 @@ export async function signedQuery(server: IamServer, service: 'ec2' | 'sts' | 'i
   const signed = await signer.sign({
     method: 'POST', protocol: 'http:', hostname: url.hostname, port: Number(url.port), path: '/', query,
     headers: { host: url.host, 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' }, body,
-  });
+  }, options.signingDate ? { signingDate: options.signingDate } : {});
   const qs = new URLSearchParams(query).toString();
   const response = await fetch(`${server.url}/${qs ? `?${qs}` : ''}`, { method: 'POST', headers: signed.headers as Record<string, string>, body });
   return { status: response.status, body: await response.text(), headers: response.headers };
 }
 
 /** EC2 DescribeInstances with these credentials. */
-export function describeInstancesRaw(server: IamServer, credentials: AwsCredentials, options: { region?: string; tokenInQuery?: boolean } = {}): Promise<RawResponse> {
+export function describeInstancesRaw(server: IamServer, credentials: AwsCredentials, options: SignOptions = {}): Promise<RawResponse> {
   return signedQuery(server, 'ec2', credentials, { Action: 'DescribeInstances', Version: '2016-11-15' }, options);
+}
+
+/** A presigned GET (query-string SigV4, the token in the URL, as the SDK's presigner makes it), then fetched. */
+export async function presignedGet(server: IamServer, service: 'sts' | 'iam' | 'ec2', credentials: AwsCredentials, params: Record<string, string>, expiresIn = 300): Promise<RawResponse & { url: string }> {
+  const url = new URL(server.url);
+  const signer = new SignatureV4({ service, region: 'us-east-1', credentials, sha256: NodeSha256, uriEscapePath: true });
+  const presigned = await signer.presign({ method: 'GET', protocol: 'http:', hostname: url.hostname, port: Number(url.port), path: '/', query: params, headers: { host: url.host } }, { expiresIn });
+  const target = `${server.url}/?${new URLSearchParams(presigned.query as Record<string, string>).toString()}`;
+  const response = await fetch(target);
+  return { url: target, status: response.status, body: await response.text(), headers: response.headers };
 }
 
 /**

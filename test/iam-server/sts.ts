@@ -152,30 +152,29 @@ export class Sts {
     // AWS does not reveal whether a role exists to someone who may not assume it.
     if (!role) throw notAuthorized();
     const chained = caller.kind === 'role';
-    const now = this.host.now();
-    // The caller's own policies are evaluated first (AWS authorizes the call before STS runs it, so
-    // a denied call consumes no code), with the caller's context: long-term keys have no
-    // aws:MultiFactorAuthPresent even when this call carries a code (so Force_MFA denies AssumeRole
-    // from long-term keys; aws-vault's GetSessionToken-then-AssumeRole avoids exactly that).
-    const callerContext = requestContext(caller, now);
-    const identity = this.host.identityPolicies(caller);
-    const identityDecision = identity === 'all' ? 'Allow' : evaluate(identity, { action: 'sts:AssumeRole', resource: role.arn, context: callerContext });
-    if (identityDecision === 'ExplicitDeny') throw accessDenied(denialMessage(callerArn, 'sts:AssumeRole', role.arn, 'ExplicitDeny'));
-    const trustPrincipal = caller.kind === 'role' ? caller.role.arn : caller.user.arn;
-    if (identityDecision === 'ImplicitDeny' && !namesPrincipalExplicitly(role.trustPolicy, trustPrincipal)) throw notAuthorized();
+    // The code is checked first: AWS builds ONE request context for the call, and a valid
+    // SerialNumber/TokenCode puts aws:MultiFactorAuthPresent=true in it for the caller's own policies
+    // (so Force_MFA's Deny lets AssumeRole-with-MFA from long-term keys through, the aws-vault
+    // pattern) as well as for the role's trust policy. Without a code, a session's MFA carries over.
     const mfa = this.checkMfa(params, caller);
-    // The trust policy sees the MFA of this call, or the MFA the caller's session already carries.
+    const now = this.host.now();
     const carried = caller.kind === 'user' ? undefined : caller.session;
     const mfaPresent = mfa !== undefined || carried?.mfa === true;
     const mfaAuthTime = mfa?.at ?? carried?.mfaAuthTime;
-    const trustContext = {
-      ...callerContext,
+    const context = {
+      ...requestContext(caller, now),
       'aws:MultiFactorAuthPresent': mfaPresent ? 'true' : caller.kind === 'user' ? undefined : 'false',
       'aws:MultiFactorAuthAge': mfaPresent && mfaAuthTime !== undefined ? String(Math.floor((now - mfaAuthTime) / 1000)) : undefined,
       'sts:ExternalId': params.ExternalId,
       'sts:RoleSessionName': sessionName,
     };
-    if (evaluate([role.trustPolicy], { action: 'sts:AssumeRole', resource: role.arn, context: trustContext, principalArn: trustPrincipal }) !== 'Allow') throw notAuthorized();
+    const identity = this.host.identityPolicies(caller);
+    const identityDecision = identity === 'all' ? 'Allow' : evaluate(identity, { action: 'sts:AssumeRole', resource: role.arn, context });
+    if (identityDecision === 'ExplicitDeny') throw accessDenied(denialMessage(callerArn, 'sts:AssumeRole', role.arn, 'ExplicitDeny'));
+    // In the same account a trust policy naming the caller itself needs no Allow in the caller's policies.
+    const trustPrincipal = caller.kind === 'role' ? caller.role.arn : caller.user.arn;
+    if (identityDecision === 'ImplicitDeny' && !namesPrincipalExplicitly(role.trustPolicy, trustPrincipal)) throw notAuthorized();
+    if (evaluate([role.trustPolicy], { action: 'sts:AssumeRole', resource: role.arn, context, principalArn: trustPrincipal }) !== 'Allow') throw notAuthorized();
     if (chained && duration !== undefined && duration > STS_LIMITS.CHAINED_MAX) throw new ApiFault(400, 'ValidationError', STS_MESSAGES.chained);
     if (duration !== undefined && duration > role.maxSessionDuration) throw new ApiFault(400, 'ValidationError', STS_MESSAGES.roleMax);
     const seconds = duration ?? STS_LIMITS.ROLE_DEFAULT;

@@ -6,12 +6,12 @@
  */
 import {
   CreateVirtualMFADeviceCommand, DeactivateMFADeviceCommand, DeleteVirtualMFADeviceCommand, EnableMFADeviceCommand,
-  GetUserCommand, ListMFADevicesCommand, ResyncMFADeviceCommand,
+  GetUserCommand, ListMFADevicesCommand, ListVirtualMFADevicesCommand, ResyncMFADeviceCommand,
 } from '@aws-sdk/client-iam';
 import { AssumeRoleCommand, GetCallerIdentityCommand, GetSessionTokenCommand } from '@aws-sdk/client-sts';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { oathtoolTotp } from '../helpers/cli.js';
-import { credentialsOf, describeInstancesRaw, sdkClients, signedQuery } from '../helpers/iam-sts.js';
+import { credentialsOf, describeInstancesRaw, presignedGet, sdkClients, signedQuery } from '../helpers/iam-sts.js';
 import { IamServer, STS_MESSAGES, STS_NAMESPACE, TEST_ACCOUNT_ID, type TutorialUser } from '../iam-server/server.js';
 
 let server: IamServer;
@@ -211,6 +211,38 @@ describe('temporary credentials', () => {
       .toMatchObject({ name: 'ExpiredToken', status: 403, message: 'The security token included in the request is expired' });
   });
 
+  it('work in presigned URLs (query-string SigV4 with the token in the query), until the URL expires', async () => {
+    const t = tutorial();
+    const creds = credentialsOf(await mfaSession(t));
+    const ok = await presignedGet(server, 'sts', creds, { Action: 'GetCallerIdentity', Version: '2011-06-15' }, 30);
+    expect(ok.url).toContain('X-Amz-Security-Token=');
+    expect(ok.status).toBe(200);
+    expect(ok.body).toContain(`<Arn>${t.arn}</Arn>`);
+    const tampered = await fetch(ok.url.replace(/X-Amz-Security-Token=[^&]+/, 'X-Amz-Security-Token=forged'));
+    expect(tampered.status).toBe(403);
+    expect(await tampered.text()).toContain('<Code>SignatureDoesNotMatch</Code>');
+    server.setClockOffsetMs(60_000);
+    const late = await fetch(ok.url);
+    expect(late.status).toBe(403);
+    expect(await late.text()).toContain('<Message>Request has expired</Message>');
+  });
+
+  it('carry aws:MultiFactorAuthAge: a policy limiting it denies an old MFA session', async () => {
+    const t = tutorial();
+    server.attachUserPolicy(t.userName, {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Deny', Action: 'ec2:*', Resource: '*', Condition: { NumericGreaterThan: { 'aws:MultiFactorAuthAge': '3600' } } }],
+    });
+    const session = credentialsOf(await mfaSession(t));
+    expect((await describeInstancesRaw(server, session)).status).toBe(200);
+    server.setClockOffsetMs(2 * 3_600_000);
+    const old = await describeInstancesRaw(server, session, { signingDate: new Date(server.now()) });
+    expect(old.status).toBe(403);
+    expect(old.body).toContain('<Code>UnauthorizedOperation</Code>');
+    // Long-term keys have no MultiFactorAuthAge at all: that Deny does not apply to them (Force_MFA's does).
+    expect((await describeInstancesRaw(server, credentialsOf(t.key), { signingDate: new Date(server.now()) })).body).toContain('with an explicit deny');
+  });
+
   it('answers errors in STS XML', async () => {
     const response = await fetch(server.url, { method: 'POST', body: 'Action=GetCallerIdentity&Version=2011-06-15', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
     expect(response.status).toBe(403);
@@ -292,6 +324,20 @@ describe('AssumeRole', () => {
     expect((await failure(roleSts.send(new GetSessionTokenCommand({})))).message).toBe(STS_MESSAGES.sessionCredentials);
   });
 
+  it('role sessions call IAM under the role\'s policies, and must name the user', async () => {
+    const n = ++serial;
+    const admin = server.adminUser(`role-admin-${n}`);
+    const role = server.createRole({ name: `auditor-${n}`, policies: [{ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['iam:List*'], Resource: '*' }] }] });
+    const out = await clients.sts(credentialsOf(admin.key)).send(new AssumeRoleCommand({ RoleArn: role.arn, RoleSessionName: 'audit' }));
+    const iam = clients.iam(credentialsOf(out.Credentials!));
+    const t = tutorial();
+    const listed = await iam.send(new ListVirtualMFADevicesCommand({ AssignmentStatus: 'Assigned' }));
+    expect(listed.VirtualMFADevices?.map((d) => d.SerialNumber)).toContain(t.device!.serialNumber);
+    expect(await failure(iam.send(new ListMFADevicesCommand({})))).toMatchObject({ name: 'ValidationError', message: 'Must specify userName when calling with non-User credentials' });
+    expect((await failure(iam.send(new GetUserCommand({ UserName: t.userName })))).message)
+      .toBe(`User: arn:aws:sts::${TEST_ACCOUNT_ID}:assumed-role/auditor-${n}/audit is not authorized to perform: iam:GetUser on resource: ${t.arn} because no identity-based policy allows the iam:GetUser action`);
+  });
+
   it('enforces the role\'s MaxSessionDuration, its ExternalId, and who may assume it', async () => {
     const n = ++serial;
     const admin = server.adminUser(`role-admin-${n}`);
@@ -317,7 +363,7 @@ describe('AssumeRole', () => {
       .toBe("1 validation error detected: Value 'x' at 'roleSessionName' failed to satisfy constraint: Member must have length greater than or equal to 2");
   });
 
-  it('an MFA trust policy: refused without a code, accepted with one (or with an MFA session); Force_MFA denies it from long-term keys', async () => {
+  it('an MFA trust policy: refused without a code, accepted with one or from an MFA session; Force_MFA denies it from long-term keys without a code', async () => {
     const n = ++serial;
     const role = server.createRole({ name: `mfa-role-${n}`, requireMfa: true });
     const t = tutorial();
@@ -331,12 +377,16 @@ describe('AssumeRole', () => {
       RoleArn: role.arn, RoleSessionName: 'with-mfa', SerialNumber: adminDevice.serialNumber, TokenCode: oathtoolTotp(adminDevice.seedBase32, server.now() / 1000),
     }));
     expect(server.sessions({ kind: 'role' }).at(-1)).toMatchObject({ accessKeyId: out.Credentials!.AccessKeyId, mfa: true, serialNumber: adminDevice.serialNumber });
-    // The tutorial user's long-term keys: Force_MFA's Deny sees no MFA on the caller even with a code in the call.
-    expect((await failure(clients.sts(credentialsOf(t.key)).send(new AssumeRoleCommand({
-      RoleArn: role.arn, RoleSessionName: 'direct', SerialNumber: t.device!.serialNumber, TokenCode: code(t),
-    })))).message).toBe(`User: ${t.arn} is not authorized to perform: sts:AssumeRole on resource: ${role.arn} with an explicit deny in an identity-based policy`);
-    // The aws-vault way: an MFA session first, then AssumeRole carries its MFA to the trust policy.
-    const session = credentialsOf(await mfaSession(t));
+    // The tutorial user's long-term keys: without a code Force_MFA's Deny applies (no MFA context)...
+    const tutorialSts = clients.sts(credentialsOf(t.key));
+    expect((await failure(tutorialSts.send(new AssumeRoleCommand({ RoleArn: role.arn, RoleSessionName: 'direct' })))).message)
+      .toBe(`User: ${t.arn} is not authorized to perform: sts:AssumeRole on resource: ${role.arn} with an explicit deny in an identity-based policy`);
+    // ...with one, the call's MFA context satisfies both the Deny and the trust policy (the aws-vault pattern).
+    const now = server.now();
+    const direct = await tutorialSts.send(new AssumeRoleCommand({ RoleArn: role.arn, RoleSessionName: 'direct', SerialNumber: t.device!.serialNumber, TokenCode: code(t, now) }));
+    expect(direct.AssumedRoleUser?.Arn).toBe(`arn:aws:sts::${TEST_ACCOUNT_ID}:assumed-role/mfa-role-${n}/direct`);
+    // Or an MFA session first (next step's code: the first one is used), whose MFA AssumeRole carries to the trust policy.
+    const session = credentialsOf((await tutorialSts.send(new GetSessionTokenCommand({ SerialNumber: t.device!.serialNumber, TokenCode: code(t, now + 30_000) }))).Credentials!);
     const viaSession = await clients.sts(session).send(new AssumeRoleCommand({ RoleArn: role.arn, RoleSessionName: 'via-session' }));
     expect(viaSession.AssumedRoleUser?.Arn).toBe(`arn:aws:sts::${TEST_ACCOUNT_ID}:assumed-role/mfa-role-${n}/via-session`);
     expect(server.sessions({ kind: 'role' }).at(-1)).toMatchObject({ mfa: true, chained: false, userName: t.userName });
