@@ -215,6 +215,7 @@ export function validateSettings(value: unknown, fail: (what: string) => Authdes
   const nonNegInt = (max: number) => (v: unknown) => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= max;
   check('clipboardClearSeconds', nonNegInt(86_400), 'a whole number of seconds');
   check('theme', (v) => v === 'system' || v === 'light' || v === 'dark', '"system", "light" or "dark"');
+  check('codeVisibility', (v) => v === 'shown' || v === 'hover' || v === 'click', '"shown", "hover" or "click"');
   check('timeServers', (v) => Array.isArray(v) && v.length <= 16 && v.every((s) => typeof s === 'string' && s.length > 0 && s.length <= 253), 'a list of host names');
   check('timeCorrection', (v) => typeof v === 'boolean', 'true or false');
   check('startAtLogin', (v) => typeof v === 'boolean', 'true or false');

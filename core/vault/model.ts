@@ -46,10 +46,14 @@ export interface TimeOffsetRecord {
   readonly measuredAt: string;
 }
 
+/** Privacy on screen: codes always shown, or hidden until the row is hovered (or selected) or clicked. */
+export type CodeVisibility = 'shown' | 'hover' | 'click';
+
 export interface Settings {
   /** Seconds after a copy before the clipboard is cleared (0 = never). */
   readonly clipboardClearSeconds: number;
   readonly theme: 'system' | 'light' | 'dark';
+  readonly codeVisibility: CodeVisibility;
   readonly timeServers: readonly string[];
   /** Apply the measured offset to codes. */
   readonly timeCorrection: boolean;
@@ -74,6 +78,7 @@ export interface Settings {
 export const DEFAULT_SETTINGS: Settings = {
   clipboardClearSeconds: 30,
   theme: 'system',
+  codeVisibility: 'shown',
   timeServers: ['time.aws.com'],
   timeCorrection: true,
   startAtLogin: false,

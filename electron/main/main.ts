@@ -44,6 +44,7 @@ import { createEventSink, registerIpc, type EventSink } from './handlers/registe
 import { watchVault } from './handlers/vault-watch.js';
 import { powerActions, startIdleWatcher, type LockSettings, type PowerEvent } from './idle-lock.js';
 import { loginItemPlan, startedHidden } from './login-item.js';
+import { createPresenceTracker, type PresenceTracker } from './presence.js';
 import {
   APP_ENTRY_URL,
   APP_SCHEME,
@@ -71,6 +72,8 @@ const QUIT_CLEANUP_MS = 1500;
 const log = (...args: unknown[]) => console.error('[authdesk]', ...args);
 
 let win: BrowserWindow | null = null;
+/** Can the person see the window? The renderer pauses every timer while not (presence.ts). */
+let presence: PresenceTracker | null = null;
 let tray: Tray | null = null;
 let quitting = false;
 /** The vault is open and IPC is registered: only then may a window be created. */
@@ -209,6 +212,10 @@ function createWindow(hidden: boolean): BrowserWindow {
   window.once('ready-to-show', () => {
     if (!hidden) window.show();
   });
+  window.on('show', () => presence?.note('window-shown'));
+  window.on('hide', () => presence?.note('window-hidden'));
+  window.on('minimize', () => presence?.note('window-minimised'));
+  window.on('restore', () => presence?.note('window-restored'));
   window.on('close', (event) => {
     if (closeBehavior(process.platform, tray !== null, quitting) === 'hide') {
       event.preventDefault();
@@ -372,6 +379,7 @@ async function start(): Promise<void> {
 
   started = true;
   const hidden = startedHidden(process.argv, process.platform === 'darwin' && app.getLoginItemSettings().wasOpenedAtLogin);
+  presence = createPresenceTracker({ shown: !hidden }, (visible) => events.emit('app.presence', { visible }));
   win = createWindow(hidden);
   trayController = createTray(services, vault);
   services.time.start();
@@ -389,9 +397,19 @@ async function start(): Promise<void> {
       else void runResumeHooks((error) => log('resume hook', error));
     }
   };
-  powerMonitor.on('resume', () => onPower('resume'));
-  powerMonitor.on('suspend', () => onPower('suspend'));
-  powerMonitor.on('lock-screen', () => onPower('lock-screen'));
+  powerMonitor.on('resume', () => {
+    presence?.note('resumed');
+    onPower('resume');
+  });
+  powerMonitor.on('suspend', () => {
+    presence?.note('suspended');
+    onPower('suspend');
+  });
+  powerMonitor.on('lock-screen', () => {
+    presence?.note('screen-locked');
+    onPower('lock-screen');
+  });
+  powerMonitor.on('unlock-screen', () => presence?.note('screen-unlocked'));
   const idle = startIdleWatcher({
     getIdleSeconds: () => powerMonitor.getSystemIdleTime(),
     settings: () => settings,

@@ -329,6 +329,7 @@ export function App() {
                 skew={codesState.skew}
                 ticking={unlocked}
                 copiedId={copiedId}
+                codeVisibility={settings?.codeVisibility ?? 'shown'}
                 canReorder={query.trim() === ''}
                 onSelect={setSelectedId}
                 onCopy={copy}

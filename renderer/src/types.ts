@@ -2,6 +2,7 @@
 // IPC contract, which the layering allows (docs/ARCHITECTURE.md; eslint.config.js refuses value imports).
 export type { Account } from '../../core/vault/model.js';
 export type { CodeView } from '../../core/vault/api.js';
+export type { CodeVisibility } from '../../core/vault/model.js';
 export type { PublicSettings, SettingsPatch } from '../../electron/ipc/channels/settings.js';
 export type { LockStatus } from '../../electron/ipc/channels/lock.js';
 export type { AccountPreview, Validation } from '../../electron/ipc/channels/accounts.js';

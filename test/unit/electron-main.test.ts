@@ -381,6 +381,25 @@ describe('main.ts wiring', () => {
     expect(win?.webContents.sent.some(([channel]) => channel.endsWith('app.focusSearch'))).toBe(true);
   });
 
+  it('tells the window when nobody can see it (hidden, minimised, screen locked) and when they can again', () => {
+    const { state, module } = electron();
+    const win = state.windows[0];
+    if (!win) throw new Error('no window');
+    const power = module.powerMonitor as unknown as { emit(e: string): void };
+    const presence = () => win.webContents.sent.filter(([channel]) => channel.endsWith('app.presence')).map(([, payload]) => (payload as { visible: boolean }).visible);
+    const before = presence().length;
+    win.emit('show');
+    win.emit('hide');
+    win.emit('show');
+    win.emit('minimize');
+    win.emit('restore');
+    power.emit('lock-screen');
+    win.emit('hide'); // already unseen: no second "false"
+    power.emit('unlock-screen');
+    win.emit('show');
+    expect(presence().slice(before)).toEqual([false, true, false, true, false, true]);
+  });
+
   it('runs resume hooks on resume', async () => {
     const { onResume } = await import('../../electron/main/shell-hooks.js');
     let ran = 0;

@@ -14,5 +14,8 @@ export const app = {
   events: {
     /** Main asks the window to focus the search field (global shortcut, tray "Search…"). */
     focusSearch: event<Record<string, never>>(),
+    /** Whether the person can see the window (false: hidden to the tray, minimised, screen locked,
+     * suspended). The renderer does no per-second work while false (electron/main/presence.ts). */
+    presence: event<{ readonly visible: boolean }>(),
   },
 } as const;

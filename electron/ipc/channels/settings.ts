@@ -18,6 +18,7 @@ export const MAX_CLIPBOARD_CLEAR_SECONDS = 600;
 export const settingsPatch = s.object({
   clipboardClearSeconds: s.optional(s.int({ min: 0, max: MAX_CLIPBOARD_CLEAR_SECONDS })),
   theme: s.optional(s.enum(['system', 'light', 'dark'] as const)),
+  codeVisibility: s.optional(s.enum(['shown', 'hover', 'click'] as const)),
   timeServerIds: s.optional(s.array(s.enum(TIME_SERVER_PRESET_IDS), { min: 1, max: TIME_SERVER_PRESETS.length })),
   timeCorrection: s.optional(s.boolean()),
   startAtLogin: s.optional(s.boolean()),

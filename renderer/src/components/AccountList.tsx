@@ -1,11 +1,13 @@
 import { useCallback, useEffect, useLayoutEffect, useRef, useState, type DragEvent, type KeyboardEvent } from 'react';
-import type { Account, CodeView } from '../types.js';
+import type { Account, CodeView, CodeVisibility } from '../types.js';
 import { AccountRow } from './AccountRow.js';
 import { useClockTicker } from '../hooks/useNow.js';
 
 /** Fixed row height: the list is virtualised (only rows on screen exist in the DOM). */
 export const ROW_HEIGHT = 68;
 const OVERSCAN = 4;
+/** How long a click shows a masked code (long enough to read and type 8 digits). */
+export const CLICK_REVEAL_MS = 20_000;
 
 export interface ListProps {
   readonly accounts: readonly Account[];
@@ -18,6 +20,8 @@ export interface ListProps {
   /** Tick once a second (off while hidden behind the lock). */
   readonly ticking: boolean;
   readonly copiedId: string | undefined;
+  /** Privacy on screen: codes always shown, or masked until the row is hovered (or selected) or clicked. */
+  readonly codeVisibility: CodeVisibility;
   /** Reordering is off while a search filters the list. */
   readonly canReorder: boolean;
   readonly label: string;
@@ -41,6 +45,21 @@ export function AccountList(props: ListProps) {
   useClockTicker(props.ticking, props.skew);
   const [viewport, setViewport] = useState({ top: 0, height: 600 });
   const [drag, setDrag] = useState<{ id: string; overId?: string; edge?: 'before' | 'after' }>();
+  const [hoveredId, setHoveredId] = useState<string>();
+  const [clickedId, setClickedId] = useState<string>();
+  const mode = props.codeVisibility;
+  const revealed = (id: string) => mode === 'shown' || (mode === 'hover' && (id === hoveredId || id === selectedId)) || (mode === 'click' && id === clickedId);
+  // "Until clicked": a click (or Enter) shows that row's code for CLICK_REVEAL_MS, then it is masked again.
+  const { onCopy: copyCode } = props;
+  const onCopy = useCallback((id: string, next?: boolean) => {
+    if (mode === 'click') setClickedId(id);
+    copyCode(id, next);
+  }, [mode, copyCode]);
+  useEffect(() => {
+    if (clickedId === undefined) return;
+    const timer = window.setTimeout(() => setClickedId(undefined), CLICK_REVEAL_MS);
+    return () => window.clearTimeout(timer);
+  }, [clickedId]);
 
   useLayoutEffect(() => {
     const element = scroller.current;
@@ -107,7 +126,7 @@ export function AccountList(props: ListProps) {
         if (id !== undefined) {
           const account = accounts[current];
           if (account?.type === 'hotp' && !props.hotpCodes.has(account.id)) props.onNextHotp(account.id);
-          else props.onCopy(id, event.shiftKey);
+          else onCopy(id, event.shiftKey);
         }
         break;
       case 'F2': if (id !== undefined) props.onRename(id); break;
@@ -184,10 +203,12 @@ export function AccountList(props: ListProps) {
             failure={props.failures.get(account.id)}
             selected={account.id === selectedId}
             copied={account.id === props.copiedId}
+            masked={!revealed(account.id)}
+            onHover={setHoveredId}
             dropEdge={drag?.overId === account.id && drag.id !== account.id ? drag.edge : undefined}
             draggable={props.canReorder}
             onSelect={props.onSelect}
-            onCopy={props.onCopy}
+            onCopy={onCopy}
             onNextHotp={props.onNextHotp}
             onMenu={props.onMenu}
             onDragStart={onDragStart}

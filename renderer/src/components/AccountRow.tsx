@@ -6,6 +6,9 @@ import { CountdownRing } from './CountdownRing.js';
 import { MoreIcon, RefreshIcon, CheckIcon } from './Icons.js';
 import { useNow, useNowSelector } from '../hooks/useNow.js';
 
+/** What a hidden code shows (the digits are not in the page at all, so a capture cannot read them). */
+const MASK = '••• •••';
+
 /** Seconds before the end of a period when the next code is shown. */
 export const NEXT_CODE_SECONDS = 7;
 
@@ -18,9 +21,12 @@ export interface RowProps {
   readonly failure: string | undefined;
   readonly selected: boolean;
   readonly copied: boolean;
+  /** Privacy on screen (Settings › Codes): the code is replaced by dots until revealed. */
+  readonly masked: boolean;
   readonly dropEdge: 'before' | 'after' | undefined;
   readonly draggable: boolean;
   onSelect(id: string): void;
+  onHover(id: string | undefined): void;
   onCopy(id: string): void;
   onNextHotp(id: string): void;
   onMenu(id: string): void;
@@ -47,17 +53,17 @@ function phaseOf(code: CodeView | undefined, now: number): number {
 }
 
 /** The part of a TOTP row that changes every second: the ring, the seconds, the next code. */
-const LiveTotp = memo(function LiveTotp({ code, copied, describedBy }: { code: CodeView | undefined; copied: boolean; describedBy: string }) {
+const LiveTotp = memo(function LiveTotp({ code, copied, masked, describedBy }: { code: CodeView | undefined; copied: boolean; masked: boolean; describedBy: string }) {
   const now = useNow();
   const valid = code !== undefined && now < code.validUntil && now >= code.validFrom - 1000;
   const secondsLeft = valid ? Math.max(1, Math.ceil((code.validUntil - now) / 1000)) : 0;
   const urgent = valid && secondsLeft <= 5;
-  const showNext = valid && code.next !== undefined && secondsLeft <= NEXT_CODE_SECONDS;
+  const showNext = valid && !masked && code.next !== undefined && secondsLeft <= NEXT_CODE_SECONDS;
   return (
     <>
       <div className="row__code-area">
-        <span className={`code${valid ? '' : ' code--placeholder'}${urgent ? ' code--urgent' : ''}`} aria-hidden="true">
-          {valid ? groupCode(code.code) : '••• •••'}
+        <span className={`code${valid ? '' : ' code--placeholder'}${valid && masked ? ' code--masked' : ''}${urgent ? ' code--urgent' : ''}`} aria-hidden="true">
+          {valid && !masked ? groupCode(code.code) : MASK}
         </span>
         {showNext && code.next ? (
           <span className="row__next" aria-hidden="true">next {groupCode(code.next)}</span>
@@ -88,6 +94,7 @@ export const AccountRow = memo(function AccountRow(props: RowProps) {
   let spoken: string;
   if (props.failure) spoken = `${title}${subtitle ? `, ${subtitle}` : ''}. ${props.failure}`;
   else if (shown === undefined) spoken = `${title}${subtitle ? `, ${subtitle}` : ''}. ${isTotp ? 'Loading code.' : 'Counter-based: press N for the next code.'}`;
+  else if (props.masked) spoken = `${title}${subtitle ? `, ${subtitle}` : ''}. Code hidden. Press Enter to copy.`;
   else spoken = `${title}${subtitle ? `, ${subtitle}` : ''}. Code ${spokenCode(shown)}. Press Enter to copy.`;
 
   return (
@@ -105,6 +112,8 @@ export const AccountRow = memo(function AccountRow(props: RowProps) {
         props.onSelect(account.id);
         if (isTotp || hotpCode !== undefined) props.onCopy(account.id);
       }}
+      onMouseEnter={() => props.onHover(account.id)}
+      onMouseLeave={() => props.onHover(undefined)}
       onContextMenu={(event) => {
         event.preventDefault();
         props.onSelect(account.id);
@@ -126,11 +135,11 @@ export const AccountRow = memo(function AccountRow(props: RowProps) {
           {isTotp ? <span className="row__timer" aria-hidden="true"><span className="ring ring--empty" /></span> : <span />}
         </>
       ) : isTotp ? (
-        <LiveTotp code={code} copied={props.copied} describedBy={describedBy} />
+        <LiveTotp code={code} copied={props.copied} masked={props.masked} describedBy={describedBy} />
       ) : (
         <>
           <div className="row__code-area">
-            <span className={`code${shown === undefined ? ' code--placeholder' : ''}`} aria-hidden="true">{shown === undefined ? '––– –––' : groupCode(shown)}</span>
+            <span className={`code${shown === undefined ? ' code--placeholder' : ''}${shown !== undefined && props.masked ? ' code--masked' : ''}`} aria-hidden="true">{shown === undefined ? '––– –––' : props.masked ? MASK : groupCode(shown)}</span>
             {props.copied ? <span className="row__copied" aria-hidden="true"><CheckIcon /> Copied</span> : null}
           </div>
           <button

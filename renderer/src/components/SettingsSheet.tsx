@@ -36,9 +36,26 @@ const useSettingsBridge = useSettings;
 function Appearance() {
   const { settings, update } = useSettingsBridge();
   return (
+    <>
+      <div className="setting">
+        <span className="setting__label" id="theme-label">Theme</span>
+        <Segmented label="Theme" value={settings.theme} options={[['system', 'System'], ['light', 'Light'], ['dark', 'Dark']]} onChange={(theme) => void update({ theme })} />
+      </div>
+      <CodeVisibilitySection />
+    </>
+  );
+}
+
+/** Privacy on screen (Ente's and Aegis's "hide codes"): for a shared screen, a meeting, a café. */
+function CodeVisibilitySection() {
+  const { settings, update } = useSettingsBridge();
+  return (
     <div className="setting">
-      <span className="setting__label" id="theme-label">Theme</span>
-      <Segmented label="Theme" value={settings.theme} options={[['system', 'System'], ['light', 'Light'], ['dark', 'Dark']]} onChange={(theme) => void update({ theme })} />
+      <span className="setting__text">
+        <span className="setting__label" id="code-visibility-label">Show codes</span>
+        <span className="setting__description">Hidden codes are not in the window at all until you point at or click an account, so a screen share or screenshot cannot show them.</span>
+      </span>
+      <Segmented label="Show codes" value={settings.codeVisibility} options={[['shown', 'Always'], ['hover', 'On hover'], ['click', 'On click']]} onChange={(codeVisibility) => void update({ codeVisibility })} />
     </div>
   );
 }

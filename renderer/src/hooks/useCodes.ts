@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, call } from '../api.js';
 import { timedUpdate } from './perf.js';
+import { useOnShown, usePresent } from './usePresence.js';
 import type { CodeView } from '../types.js';
 
 export interface CodesState {
@@ -14,7 +15,8 @@ const EMPTY: CodesState = { codes: new Map(), failures: new Map(), skew: 0 };
 
 /**
  * Codes for the given TOTP ids (the visible rows). Pulled from main; refreshed when the earliest
- * shown code expires — no per-second IPC. A changed id set fetches only the missing ids.
+ * shown code expires — no per-second IPC. A changed id set fetches only the missing ids. While the
+ * window cannot be seen nothing is scheduled; on show every shown code is fetched fresh.
  */
 export function useCodes(ids: readonly string[], enabled: boolean): CodesState & { refresh(): void } {
   const [state, setState] = useState<CodesState>(EMPTY);
@@ -63,9 +65,10 @@ export function useCodes(ids: readonly string[], enabled: boolean): CodesState &
     return () => window.clearTimeout(timer);
   }, [key, enabled, generation, fetchCodes]);
 
-  // Schedule a refresh at the earliest expiry among the shown codes.
+  // Schedule a refresh at the earliest expiry among the shown codes (only while visible).
+  const present = usePresent();
   useEffect(() => {
-    if (!enabled) return;
+    if (!enabled || !present) return;
     const idSet = new Set(ids);
     let earliest = Infinity;
     for (const code of state.codes.values()) if (idSet.has(code.accountId)) earliest = Math.min(earliest, code.validUntil);
@@ -73,7 +76,7 @@ export function useCodes(ids: readonly string[], enabled: boolean): CodesState &
     const delay = Math.max(50, earliest - (Date.now() + state.skew) + 30);
     const timer = window.setTimeout(() => void fetchCodes(ids, false), Math.min(delay, 2 ** 31 - 1));
     return () => window.clearTimeout(timer);
-  }, [state, key, enabled, fetchCodes]);
+  }, [state, key, enabled, present, fetchCodes]);
 
   useEffect(() => {
     if (!enabled) setState(EMPTY);
@@ -87,6 +90,9 @@ export function useCodes(ids: readonly string[], enabled: boolean): CodesState &
     if (idsRef.current.length === 0) setGeneration((g) => g + 1);
     else void fetchCodes(idsRef.current, true);
   }, [fetchCodes]);
+
+  // Back on screen: what was shown before hiding may be minutes old.
+  useOnShown(refresh);
 
   return { ...state, refresh };
 }

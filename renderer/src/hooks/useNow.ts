@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { timedUpdate } from './perf.js';
+import { usePresent } from './usePresence.js';
 
 /**
  * One shared clock for the list: main's corrected time (ms), ticking on each whole corrected
@@ -32,35 +33,32 @@ export function useNowSelector<T extends string | number | boolean>(select: (now
 }
 
 /**
- * Drives the clock while mounted and `enabled` (`skewMs`: main's corrected clock minus ours, so ticks
- * land on the corrected second). Paused while the window is hidden.
+ * Drives the clock while mounted, `enabled` and the window can be seen (`skewMs`: main's corrected
+ * clock minus ours, so ticks land on the corrected second). While the window is hidden, minimised
+ * or the screen is locked no timer is left running at all (not one that fires and does nothing):
+ * each wake-up costs power. On show, `now` is published at once, then the ticks resume.
  */
 export function useClockTicker(enabled: boolean, skewMs: number): void {
   const skew = useRef(skewMs);
   skew.current = skewMs;
+  const present = usePresent();
   useEffect(() => {
     publish(Date.now() + skew.current);
   }, [skewMs]);
   useEffect(() => {
-    if (!enabled) return;
+    if (!enabled || !present) return;
     let timer: number | undefined;
     const schedule = () => {
       const delay = 1000 - ((((Date.now() + skew.current) % 1000) + 1000) % 1000) + 5;
       timer = window.setTimeout(() => {
-        if (document.visibilityState !== 'hidden') timedUpdate('tick', () => publish(Date.now() + skew.current));
+        timedUpdate('tick', () => publish(Date.now() + skew.current));
         schedule();
       }, delay);
     };
-    const onVisible = () => {
-      if (document.visibilityState === 'visible') publish(Date.now() + skew.current);
-    };
+    publish(Date.now() + skew.current);
     schedule();
-    document.addEventListener('visibilitychange', onVisible);
-    return () => {
-      window.clearTimeout(timer);
-      document.removeEventListener('visibilitychange', onVisible);
-    };
-  }, [enabled]);
+    return () => window.clearTimeout(timer);
+  }, [enabled, present]);
 }
 
 /**
@@ -69,18 +67,20 @@ export function useClockTicker(enabled: boolean, skewMs: number): void {
  */
 export function useNowSeconds(enabled = true, offsetMs = 0): number {
   const [now, setNow] = useState(() => Date.now());
+  const present = usePresent();
   useEffect(() => {
-    if (!enabled) return;
+    if (!enabled || !present) return;
     let timer: number | undefined;
     const schedule = () => {
       const delay = 1000 - ((((Date.now() + offsetMs) % 1000) + 1000) % 1000) + 5;
       timer = window.setTimeout(() => {
-        if (document.visibilityState !== 'hidden') setNow(Date.now());
+        setNow(Date.now());
         schedule();
       }, delay);
     };
+    setNow(Date.now());
     schedule();
     return () => window.clearTimeout(timer);
-  }, [enabled, offsetMs]);
+  }, [enabled, present, offsetMs]);
   return now;
 }

@@ -2,10 +2,12 @@ import { useCallback, useEffect, useState } from 'react';
 import { call, messageOf } from '../api.js';
 import { onSettingsChanged, onTimeChanged, timeApi } from './time-api.js';
 import type { TimeStatus } from './types.js';
+import { usePresent } from '../hooks/usePresence.js';
 
 /**
  * The clock status from main: fetched once, then pushed by `time.changed`; re-fetched when the
- * settings change (correction on/off) and every minute (so "measured 5 min ago" stays true).
+ * settings change (correction on/off) and every minute while the window can be seen (so "measured
+ * 5 min ago" stays true; nothing runs while it is hidden, and showing it fetches at once).
  * Never waits on the network: main measures in the background.
  */
 export function useTimeStatus(): { status: TimeStatus | undefined; available: boolean; error: string | undefined; refresh(): void } {
@@ -23,17 +25,21 @@ export function useTimeStatus(): { status: TimeStatus | undefined; available: bo
       (e: unknown) => setError(messageOf(e)),
     );
   }, []);
+  const present = usePresent();
   useEffect(() => {
     if (!available) return undefined;
-    refresh();
     const offTime = onTimeChanged((s) => setStatus(s));
     const offSettings = onSettingsChanged(refresh);
-    const timer = window.setInterval(refresh, 60_000);
     return () => {
       offTime();
       offSettings();
-      window.clearInterval(timer);
     };
   }, [available, refresh]);
+  useEffect(() => {
+    if (!available || !present) return undefined;
+    refresh();
+    const timer = window.setInterval(refresh, 60_000);
+    return () => window.clearInterval(timer);
+  }, [available, present, refresh]);
   return { status, available, error, refresh };
 }

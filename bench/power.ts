@@ -1,0 +1,158 @@
+/**
+ * Power bench (issue 12 §2): how much CPU the account list costs while it sits on screen, and how
+ * often it wakes up while nobody can see it. The BUILT renderer in Debian's Chromium, through the
+ * real dispatcher and handlers (test/e2e/harness.ts), 20 accounts, seeds in memory.
+ *
+ * CPU share = CPU time (user + system, from /proc) of EVERY process of the browser (browser, GPU,
+ * renderer, utility) over a 30 s window, divided by 30 s: what a person's fan and battery see,
+ * including style, layout, paint and compositing, not just JavaScript. Measured three ways in the
+ * same run, one after another in the same browser:
+ *   static   a static page of 20 rows of text (the floor: what Chromium costs doing nothing)
+ *   visible  the app with 20 accounts on screen
+ *   hidden   the same app after main says its window is hidden (tray, minimised, screen locked)
+ * Wake-ups while hidden: timer, interval and animation-frame callbacks that ran in the page,
+ * counted by wrappers installed before the app's scripts (an init script), per second.
+ * Targets: visible ≤ 1.5 % of one core; hidden: 0 wake-ups per second.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { chromium } from 'playwright-core';
+import type { NewAccount } from '../core/vault/api.js';
+import type { SecretStore } from '../core/vault/ports.js';
+import { CHROMIUM_ARGS, startApp } from '../test/e2e/harness.js';
+
+const ACCOUNTS = 20;
+const WINDOW_MS = 30_000;
+const TARGET_VISIBLE_PERCENT = 1.5;
+const CLOCK_TICKS_PER_SECOND = 100; // USER_HZ on Linux
+
+function descendants(root: number): number[] {
+  const parents = new Map<number, number>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      parents.set(Number(name), Number(fields[1]));
+    } catch {
+      /* exited */
+    }
+  }
+  const all = [root];
+  for (let i = 0; i < all.length; i++) for (const [pid, ppid] of parents) if (ppid === all[i]) all.push(pid);
+  return all;
+}
+
+/** User + system CPU seconds of the browser and all its children (live ones: children reaped
+ * during the window count in their parent's cutime/cstime, added too). */
+function cpuSeconds(root: number): number {
+  let ticks = 0;
+  for (const pid of descendants(root)) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
+    } catch {
+      /* exited */
+    }
+  }
+  return ticks / CLOCK_TICKS_PER_SECOND;
+}
+
+async function share(root: number, wait: (ms: number) => Promise<void>): Promise<number> {
+  const start = cpuSeconds(root);
+  const startedAt = performance.now();
+  await wait(WINDOW_MS);
+  const seconds = (performance.now() - startedAt) / 1000;
+  return ((cpuSeconds(root) - start) / seconds) * 100;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+// Counts every timer / interval / animation-frame callback the page runs.
+const WAKEUP_COUNTER = `
+(() => {
+  const count = { n: 0 };
+  globalThis.__AUTHDESK_WAKEUPS__ = count;
+  const wrap = (name) => {
+    const original = globalThis[name].bind(globalThis);
+    globalThis[name] = (fn, ...rest) => original(typeof fn === 'function' ? (...args) => { count.n++; return fn(...args); } : fn, ...rest);
+  };
+  wrap('setTimeout'); wrap('setInterval'); wrap('requestAnimationFrame');
+})();`;
+
+const STATIC_PAGE = `<!doctype html><meta charset="utf-8"><title>static</title><body style="font: 14px sans-serif">${Array.from({ length: ACCOUNTS }, (_, i) => `<div style="display:flex;gap:12px;padding:12px;border-bottom:1px solid #ddd"><b>Issuer ${i}</b><span>user${i}@example.com</span><span style="font-size:24px">123 456</span></div>`).join('')}</body>`;
+
+const items = new Map<string, string>();
+const memory: SecretStore = {
+  get: async (name) => items.get(name) ?? null,
+  set: async (name, secret) => void items.set(name, secret),
+  delete: async (name) => items.delete(name),
+  list: async () => [...items].map(([accountName, secret]) => ({ accountName, secret })),
+};
+const ISSUERS = ['Amazon Web Services', 'GitHub', 'Google', 'Microsoft', 'GitLab', 'Dropbox', 'Slack', 'Cloudflare', 'Okta', 'Acme'];
+const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+const inputs: NewAccount[] = Array.from({ length: ACCOUNTS }, (_, i) => ({
+  type: 'totp',
+  issuer: ISSUERS[i % ISSUERS.length] ?? 'X',
+  label: `user${i}@example.com`,
+  secret: Array.from({ length: 32 }, (_, j) => alphabet[(i * 7 + j * 13 + ((i * j) % 5)) % 32]).join(''),
+  algorithm: 'SHA1',
+  digits: 6,
+  period: i % 4 === 3 ? 60 : 30,
+}));
+
+const server = await chromium.launchServer({ executablePath: '/usr/bin/chromium', args: [...CHROMIUM_ARGS] });
+const browserPid = server.process().pid;
+if (!browserPid) throw new Error('no browser process');
+const browser = await chromium.connect(server.wsEndpoint());
+try {
+  // 1. The floor: a static page alone.
+  const staticContext = await browser.newContext({ viewport: { width: 440, height: 1700 } });
+  const staticPage = await staticContext.newPage();
+  await staticPage.setContent(STATIC_PAGE);
+  await sleep(2000);
+  const staticShare = await share(browserPid, sleep);
+  await staticContext.close();
+
+  // 2. The app with 20 accounts on screen.
+  const app = await startApp({ browser, secretStore: memory, viewport: { width: 440, height: 1700 }, initScript: WAKEUP_COUNTER, beforeLoad: async (vault) => void (await vault.addMany(inputs)) });
+  try {
+    const { page } = app;
+    await page.waitForFunction(() => {
+      const d = (globalThis as unknown as { document: { querySelectorAll(s: string): { length: number } } }).document;
+      return d.querySelectorAll('.row').length > 0 && d.querySelectorAll('.row .code--placeholder').length === 0;
+    });
+    const rows = (await page.evaluate('document.querySelectorAll(".row").length')) as number;
+    await sleep(2000);
+    const wakeups = async () => (await page.evaluate('globalThis.__AUTHDESK_WAKEUPS__.n')) as number;
+    const visibleWakeStart = await wakeups();
+    const visibleShare = await share(browserPid, sleep);
+    const visibleWakeups = ((await wakeups()) - visibleWakeStart) / (WINDOW_MS / 1000);
+
+    // 3. Hidden: main tells the window it cannot be seen, as it does on hide/minimise/screen lock.
+    app.emit('app.presence', { visible: false });
+    await sleep(2000);
+    const hiddenWakeStart = await wakeups();
+    const hiddenShare = await share(browserPid, sleep);
+    const hiddenWakeups = ((await wakeups()) - hiddenWakeStart) / (WINDOW_MS / 1000);
+
+    // Shown again: the codes must be right at once (fetched fresh), not a minute old.
+    app.emit('app.presence', { visible: true });
+    await page.waitForFunction(() => {
+      const d = (globalThis as unknown as { document: { querySelectorAll(s: string): { length: number } } }).document;
+      return d.querySelectorAll('.row .code--placeholder').length === 0;
+    });
+
+    console.log(`machine: ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} (CPU time, not wall time: load affects it little)`);
+    console.log(`rows on screen: ${rows}; window: ${WINDOW_MS / 1000} s each, all Chromium processes (browser, GPU, renderer, utility)`);
+    console.log(`static page (floor):       ${staticShare.toFixed(2)} % of one core`);
+    console.log(`app, 20 accounts visible:  ${visibleShare.toFixed(2)} % of one core (${(visibleShare - staticShare).toFixed(2)} % above the static page), ${visibleWakeups.toFixed(1)} wake-ups/s  target ≤ ${TARGET_VISIBLE_PERCENT} %  ${visibleShare <= TARGET_VISIBLE_PERCENT ? 'PASS' : 'MISS'}`);
+    console.log(`app, window hidden:        ${hiddenShare.toFixed(2)} % of one core, ${hiddenWakeups.toFixed(2)} wake-ups/s  target 0 wake-ups/s  ${hiddenWakeups === 0 ? 'PASS' : 'MISS'}`);
+  } finally {
+    await app.close();
+  }
+} finally {
+  await browser.close();
+  await server.close();
+}
