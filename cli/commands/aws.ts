@@ -16,7 +16,7 @@ import { FileCodeLedger } from '../../node/aws/code-ledger.js';
 import { defaultDataDir } from '../../node/data-dir.js';
 import { resolveAccount } from '../accounts.js';
 import { EXIT, parseCommandArgs, printJson, printLine, reportError, UsageError, type CliContext, type Command } from '../io.js';
-import { setupProfileUsage } from './aws/usage.js';
+import { doctorUsage, setupProfileUsage } from './aws/usage.js';
 
 const usage = `Usage: authdesk aws <subcommand> [options]
 
@@ -38,6 +38,7 @@ AWS_ENDPOINT_URL and the profile's endpoint_url, as the AWS CLI does. Authdesk n
   cleanup QUERY [--yes] [--profile P]              delete a pending enrollment's device on AWS and the account
   link QUERY SERIAL [--user U]                     link an account to its device's ARN
 ${setupProfileUsage}
+${doctorUsage}
 
 Codes sent to AWS are computed on AWS's own clock (learned from its responses), so a wrong
 local clock does not break enrollment or resync.`;
@@ -46,6 +47,7 @@ const SUBCOMMANDS = ['whoami', 'profiles', 'enroll', 'resync', 'devices', 'deact
 /** Subcommands in modules of their own (cli/commands/aws/), loaded only when run. */
 const MODULE_SUBCOMMANDS: Record<string, () => Promise<(args: string[], ctx: CliContext) => Promise<number>>> = {
   'setup-profile': async () => (await import('./aws/setup-profile.js')).runSetupProfile,
+  doctor: async () => (await import('./aws/doctor.js')).runDoctor,
 };
 type Sub = (typeof SUBCOMMANDS)[number];
 
@@ -278,7 +280,7 @@ const aws: Command = {
   usage,
   async run(args, ctx) {
     const [sub, ...rest] = args;
-    if (sub === undefined) throw new UsageError('aws needs a subcommand: whoami, enroll, resync, devices, deactivate, delete, pending, finish, cleanup, link, profiles, setup-profile.');
+    if (sub === undefined) throw new UsageError('aws needs a subcommand: whoami, enroll, resync, devices, deactivate, delete, pending, finish, cleanup, link, profiles, setup-profile, doctor.');
     const own = MODULE_SUBCOMMANDS[sub];
     if (own) return (await own())(rest, ctx);
     if (!(SUBCOMMANDS as readonly string[]).includes(sub)) throw new UsageError(`aws has no subcommand "${sub}". Run "authdesk help aws".`);
