@@ -74,6 +74,13 @@ export class Sts {
         return this.getSessionToken(params, caller);
       case 'AssumeRole':
         return this.assumeRole(params, caller);
+      case 'GetFederationToken':
+      case 'GetAccessKeyInfo':
+      case 'DecodeAuthorizationMessage':
+        // Not implemented here; but a session asking gets AWS's refusal first (sessions may call
+        // only AssumeRole and GetCallerIdentity), which is the behaviour tests may rely on.
+        if (caller.kind === 'session') throw accessDenied(`Cannot call ${action} with session credentials`);
+        throw new ApiFault(400, 'InvalidAction', `Could not find operation ${action} for version ${STS_VERSION}`);
       default:
         throw new ApiFault(400, 'InvalidAction', `Could not find operation ${action} for version ${STS_VERSION}`);
     }

@@ -58,6 +58,21 @@ describe('Debian awscli against the test server', () => {
     expect(server.calls('DescribeInstances', { service: 'ec2', ok: true }).map((r) => r.accessKeyId)).toEqual([Credentials.AccessKeyId, Credentials.AccessKeyId]);
   }, CLI_TEST_TIMEOUT);
 
+  it('assume-role with the device code; from the role session a second assume-role is capped at one hour', async () => {
+    const admin = server.adminUser('cli-admin');
+    const device = server.seedDevice('cli-admin', { userName: admin.userName });
+    const role = server.createRole({ name: 'CliOps', requireMfa: true, maxSessionDuration: 43_200, policies: [{ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: '*' }] }] });
+    const env = awsCliEnv(dir.path, credentialsOf(admin.key));
+    const tokenCode = oathtoolTotp(device.seedBase32, server.now() / 1000);
+    const got = await runAwsCli(server, ['sts', 'assume-role', '--role-arn', role.arn, '--role-session-name', 'ops', '--serial-number', device.serialNumber, '--token-code', tokenCode, '--duration-seconds', '7200'], env);
+    expect(got.stderr).toBe('');
+    const out = JSON.parse(got.stdout) as { Credentials: { AccessKeyId: string; SecretAccessKey: string; SessionToken: string }; AssumedRoleUser: { Arn: string } };
+    expect(out.AssumedRoleUser.Arn).toBe(`arn:aws:sts::${TEST_ACCOUNT_ID}:assumed-role/CliOps/ops`);
+    const chained = await runAwsCli(server, ['sts', 'assume-role', '--role-arn', role.arn, '--role-session-name', 'again', '--duration-seconds', '7200'], awsCliEnv(dir.path, credentialsOf(out.Credentials)));
+    expect(chained.code).not.toBe(0);
+    expect(chained.stderr).toContain('An error occurred (ValidationError) when calling the AssumeRole operation: The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.');
+  }, CLI_TEST_TIMEOUT);
+
   it('reports an expired session as the CLI shows it, and a forged token', async () => {
     const t = server.tutorialUser('cli-expiry');
     const tokenCode = oathtoolTotp(t.device!.seedBase32, server.now() / 1000);

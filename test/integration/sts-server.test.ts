@@ -185,6 +185,9 @@ describe('GetSessionToken', () => {
     const creds = await mfaSession(t);
     expect(await failure(clients.sts(credentialsOf(creds)).send(new GetSessionTokenCommand({}))))
       .toMatchObject({ name: 'AccessDenied', status: 403, message: 'Cannot call GetSessionToken with session credentials' });
+    const federation = await signedQuery(server, 'sts', credentialsOf(creds), { Action: 'GetFederationToken', Version: '2011-06-15', Name: 'x' });
+    expect(federation.status).toBe(403);
+    expect(federation.body).toContain('<Message>Cannot call GetFederationToken with session credentials</Message>');
   });
 });
 
@@ -243,10 +246,24 @@ describe('temporary credentials', () => {
     expect((await describeInstancesRaw(server, credentialsOf(t.key), { signingDate: new Date(server.now()) })).body).toContain('with an explicit deny');
   });
 
-  it('answers errors in STS XML', async () => {
-    const response = await fetch(server.url, { method: 'POST', body: 'Action=GetCallerIdentity&Version=2011-06-15', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
-    expect(response.status).toBe(403);
-    expect(await response.text()).toMatch(new RegExp(`^<ErrorResponse xmlns="${STS_NAMESPACE}"><Error><Type>Sender</Type><Code>MissingAuthenticationToken</Code><Message>[^<]+</Message></Error><RequestId>[0-9a-f-]{36}</RequestId></ErrorResponse>$`));
+  it('answers errors in STS XML and in EC2 XML, each for its own service', async () => {
+    const post = (body: string) => fetch(server.url, { method: 'POST', body, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const sts = await post('Action=GetCallerIdentity&Version=2011-06-15');
+    expect(sts.status).toBe(403);
+    expect(await sts.text()).toMatch(new RegExp(`^<ErrorResponse xmlns="${STS_NAMESPACE}"><Error><Type>Sender</Type><Code>MissingAuthenticationToken</Code><Message>[^<]+</Message></Error><RequestId>[0-9a-f-]{36}</RequestId></ErrorResponse>$`));
+    const ec2 = await post('Action=DescribeInstances&Version=2016-11-15');
+    expect(ec2.status).toBe(401);
+    expect(await ec2.text()).toMatch(/<Response><Errors><Error><Code>AuthFailure<\/Code><Message>AWS was not able to validate the provided access credentials<\/Message><\/Error><\/Errors><RequestID>[0-9a-f-]{36}<\/RequestID><\/Response>$/);
+  });
+
+  it('STS and EC2 answer for the region the client signs for; IAM only for us-east-1', async () => {
+    const admin = server.adminUser(`region-admin-${++serial}`);
+    const creds = credentialsOf(admin.key);
+    expect((await clients.sts(creds, { region: 'eu-west-1' }).send(new GetCallerIdentityCommand({}))).Arn).toBe(admin.arn);
+    expect((await describeInstancesRaw(server, creds, { region: 'ap-southeast-2' })).status).toBe(200);
+    const iam = await signedQuery(server, 'iam', creds, { Action: 'GetUser', Version: '2010-05-08' }, { region: 'eu-west-1' });
+    expect(iam.status).toBe(403);
+    expect(iam.body).toContain('<Code>SignatureDoesNotMatch</Code><Message>Credential should be scoped to a valid region. </Message>');
   });
 });
 
