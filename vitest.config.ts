@@ -1,8 +1,10 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // Real Electron: `npm run test:electron` (vitest.electron.config.ts), never part of `npm test`.
+    exclude: [...configDefaults.exclude, 'test/electron/**'],
     // The keyring probe: once per run, before any file starts (test/setup/global.ts).
     globalSetup: ['test/setup/global.ts'],
     // Keychain and Chromium tests share one gnome-keyring and one machine with 2 cores.

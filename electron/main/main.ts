@@ -382,6 +382,9 @@ async function start(): Promise<void> {
   presence = createPresenceTracker({ shown: !hidden }, (visible) => events.emit('app.presence', { visible }));
   win = createWindow(hidden);
   trayController = createTray(services, vault);
+  // Read by `npm run test:electron` (test/electron/shell.test.ts) from the main process; holds no
+  // secret and is unreachable from the page (context isolation, no Node in the renderer).
+  Reflect.set(globalThis, Symbol.for('authdesk.shell'), { trayExists: () => tray !== null && !tray.isDestroyed() });
   services.time.start();
 
   if (!globalShortcut.register(DEFAULT_SHOW_SHORTCUT, () => {
