@@ -39,15 +39,27 @@ AWS_ENDPOINT_URL and the profile's endpoint_url, as the AWS CLI does. Authdesk n
   link QUERY SERIAL [--user U]                     link an account to its device's ARN
 ${setupProfileUsage}
 ${doctorUsage}
+  credentials [--profile SOURCE] [--serial ARN|QUERY] [--role-arn ARN [--role-session-name N] [--external-id X]]
+              [--duration S] [--no-cache] [--json]
+                                                   an MFA session as credential_process JSON (cached in the keychain)
+  sessions [--json]                                cached MFA sessions (no secrets): profile, device, role, time left
+  sessions clear [--profile P] [--serial S] [--role-arn R] [--all]
+                                                   remove cached sessions from the keychain
 
 Codes sent to AWS are computed on AWS's own clock (learned from its responses), so a wrong
-local clock does not break enrollment or resync.`;
+local clock does not break enrollment or resync, and no code is ever sent twice (docs/aws.md).
+
+For a Force_MFA user, in ~/.aws/config (or with setup-profile):
+  [profile work]
+  credential_process = authdesk aws credentials --profile default`;
 
 const SUBCOMMANDS = ['whoami', 'profiles', 'enroll', 'resync', 'devices', 'deactivate', 'delete', 'pending', 'finish', 'cleanup', 'link'] as const;
 /** Subcommands in modules of their own (cli/commands/aws/), loaded only when run. */
 const MODULE_SUBCOMMANDS: Record<string, () => Promise<(args: string[], ctx: CliContext) => Promise<number>>> = {
   'setup-profile': async () => (await import('./aws/setup-profile.js')).runSetupProfile,
   doctor: async () => (await import('./aws/doctor.js')).runDoctor,
+  credentials: async () => (await import('./aws/credentials.js')).runCredentials,
+  sessions: async () => (await import('./aws/sessions.js')).runSessions,
 };
 type Sub = (typeof SUBCOMMANDS)[number];
 
@@ -280,7 +292,7 @@ const aws: Command = {
   usage,
   async run(args, ctx) {
     const [sub, ...rest] = args;
-    if (sub === undefined) throw new UsageError('aws needs a subcommand: whoami, enroll, resync, devices, deactivate, delete, pending, finish, cleanup, link, profiles, setup-profile, doctor.');
+    if (sub === undefined) throw new UsageError('aws needs a subcommand: whoami, enroll, resync, devices, deactivate, delete, pending, finish, cleanup, link, profiles, setup-profile, doctor, credentials, sessions.');
     const own = MODULE_SUBCOMMANDS[sub];
     if (own) return (await own())(rest, ctx);
     if (!(SUBCOMMANDS as readonly string[]).includes(sub)) throw new UsageError(`aws has no subcommand "${sub}". Run "authdesk help aws".`);

@@ -11,7 +11,12 @@
  * Test: test/integration/iam-cli.test.ts (whoami --profile with endpoint_url and no default profile).
  */
 export async function profileIamEndpoint(profile: string, env: NodeJS.ProcessEnv = process.env): Promise<string | undefined> {
-  if (env.AWS_ENDPOINT_URL_IAM || env.AWS_ENDPOINT_URL) return undefined;
+  return profileServiceEndpoint(profile, 'iam', env);
+}
+
+/** The same rules for any service id the SDK knows ("iam", "sts"): AWS_ENDPOINT_URL_<ID> first. */
+export async function profileServiceEndpoint(profile: string, service: 'iam' | 'sts', env: NodeJS.ProcessEnv = process.env): Promise<string | undefined> {
+  if (env[`AWS_ENDPOINT_URL_${service.toUpperCase()}`] || env.AWS_ENDPOINT_URL) return undefined;
   if (/^true$/i.test(env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS ?? '')) return undefined;
   const { loadSharedConfigFiles } = await import('@smithy/shared-ini-file-loader');
   const { configFile, credentialsFile } = await loadSharedConfigFiles({ ignoreCache: true });
@@ -19,7 +24,7 @@ export async function profileIamEndpoint(profile: string, env: NodeJS.ProcessEnv
   if (/^true$/i.test(section.ignore_configured_endpoint_urls ?? '')) return undefined;
   if (section.services) {
     const services = configFile[`services.${section.services}`] as Record<string, string | undefined> | undefined;
-    const url = services?.['iam.endpoint_url'];
+    const url = services?.[`${service}.endpoint_url`];
     if (url) return url;
   }
   return section.endpoint_url || undefined;
