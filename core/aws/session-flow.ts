@@ -77,7 +77,8 @@ export interface SessionDeps {
 export interface ObtainedSession {
   readonly session: CachedSession;
   readonly cached: boolean;
-  readonly account: Account;
+  /** The device's account (absent for a cached session, or role chaining, which sends no code). */
+  readonly account?: Account;
 }
 
 /**
@@ -120,43 +121,56 @@ export async function cachedSession(request: SessionRequest, deps: Pick<SessionD
 
 const ROLE_SESSION_DEFAULT = 'authdesk';
 
-/** A session for the request: the cached one while it is good, else a new one from STS (then cached). */
+/**
+ * A session for the request: the cached one while it is good, else a new one from STS (then cached).
+ * Role chaining (the source is itself a role session): AssumeRole without a code — the source
+ * session carries its MFA — and at most 1 hour.
+ */
 export async function obtainSession(request: SessionRequest, deps: SessionDeps): Promise<ObtainedSession> {
   const caller = await deps.sts.callerIdentity(); // AWS's clock, the caller's ARN, before any code
-  const account = await deviceAccount(deps.vault, request.key.serial, caller);
   const hit = await cachedSession(request, deps);
-  if (hit && hit.serial === account.awsSerial) return { session: hit, cached: true, account };
+  if (hit) return { session: hit, cached: true };
 
   const kind: SessionKind = request.key.roleArn ? 'assume-role' : 'session-token';
   const temporary = await deps.sts.sourceIsTemporary();
   if (kind === 'session-token' && temporary) {
     throw new AwsError(STS_ERRORS.SESSION_CREDENTIALS, `The source credentials (${request.key.source}) are already temporary; AWS gives an MFA session (GetSessionToken) only for an IAM user's long-term access keys. Use the profile with the user's access keys as --profile.`);
   }
-  const durationSeconds = sessionDuration(request.durationSeconds, { kind, root: /:root$/.test(caller.arn), chained: kind === 'assume-role' && temporary });
-  const serial = account.awsSerial!;
-  // AWS's clock is the authority: cancel any per-account step adjustment (meant for other services).
-  const adjustMs = (account.stepAdjust ?? 0) * account.period * 1000;
-  const awsClock = { now: () => deps.clock.now() + deps.sts.serverClockOffsetMs() };
+  const chained = kind === 'assume-role' && /:assumed-role\//.test(caller.arn);
+  const durationSeconds = sessionDuration(request.durationSeconds, { kind, root: /:root$/.test(caller.arn), chained });
+  const assume = (mfa: { serialNumber: string; tokenCode: string } | undefined) => deps.sts.assumeRole({
+    roleArn: request.key.roleArn!, roleSessionName: request.key.roleSessionName ?? ROLE_SESSION_DEFAULT,
+    ...(request.key.externalId ? { externalId: request.key.externalId } : {}), durationSeconds, ...(mfa ?? {}),
+  });
 
   let credentials: SessionCredentials | undefined;
-  for (let attempt = 1; credentials === undefined; attempt++) {
-    const fresh = await claimFreshCodes(account.id, 1, async (t) => (await deps.vault.code(account.id, t - adjustMs)).code, {
-      ledger: deps.ledger, clock: awsClock, sleep: deps.sleep, ...(deps.onWait ? { onWait: deps.onWait } : {}),
-    });
-    const tokenCode = fresh.codes[0]!;
-    try {
-      credentials = kind === 'session-token'
-        ? await deps.sts.getSessionToken({ durationSeconds, serialNumber: serial, tokenCode })
-        : await deps.sts.assumeRole({
-          roleArn: request.key.roleArn!, roleSessionName: request.key.roleSessionName ?? ROLE_SESSION_DEFAULT,
-          ...(request.key.externalId ? { externalId: request.key.externalId } : {}), durationSeconds, serialNumber: serial, tokenCode,
-        });
-    } catch (error) {
-      // AWS refused the code: measure its clock again (the refusal's Date already did) and try once
-      // more with a fresh step. The ledger guarantees the retry is not the refused code again.
-      if (!isAuthdeskError(error, STS_ERRORS.CODE_REFUSED) || attempt >= 2) throw error;
-      deps.onNote?.('AWS refused the code; trying once more with a fresh code on its clock…');
-      await deps.sts.callerIdentity().catch(() => undefined);
+  let serial = '';
+  let account: Account | undefined;
+  if (chained) {
+    credentials = await assume(undefined);
+  } else {
+    account = await deviceAccount(deps.vault, request.key.serial, caller);
+    const device = account;
+    serial = device.awsSerial!;
+    // AWS's clock is the authority: cancel any per-account step adjustment (meant for other services).
+    const adjustMs = (device.stepAdjust ?? 0) * device.period * 1000;
+    const awsClock = { now: () => deps.clock.now() + deps.sts.serverClockOffsetMs() };
+    for (let attempt = 1; credentials === undefined; attempt++) {
+      const fresh = await claimFreshCodes(device.id, 1, async (t) => (await deps.vault.code(device.id, t - adjustMs)).code, {
+        ledger: deps.ledger, clock: awsClock, sleep: deps.sleep, ...(deps.onWait ? { onWait: deps.onWait } : {}),
+      });
+      const tokenCode = fresh.codes[0]!;
+      try {
+        credentials = kind === 'session-token'
+          ? await deps.sts.getSessionToken({ durationSeconds, serialNumber: serial, tokenCode })
+          : await assume({ serialNumber: serial, tokenCode });
+      } catch (error) {
+        // AWS refused the code: measure its clock again (the refusal's Date already did) and try once
+        // more with a fresh step. The ledger guarantees the retry is not the refused code again.
+        if (!isAuthdeskError(error, STS_ERRORS.CODE_REFUSED) || attempt >= 2) throw error;
+        deps.onNote?.('AWS refused the code; trying once more with a fresh code on its clock…');
+        await deps.sts.callerIdentity().catch(() => undefined);
+      }
     }
   }
   const session: CachedSession = {
@@ -164,5 +178,5 @@ export async function obtainSession(request: SessionRequest, deps: SessionDeps):
     issuedAt: new Date(deps.clock.now()).toISOString(), credentials,
   };
   if (!request.noCache) await deps.cache.put(sessionKey(request.vaultId, request.key), session);
-  return { session, cached: false, account };
+  return { session, cached: false, ...(account ? { account } : {}) };
 }

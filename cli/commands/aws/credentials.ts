@@ -48,7 +48,7 @@ export async function runCredentials(args: readonly string[], ctx: CliContext): 
     return EXIT.OK;
   } catch (error) {
     // A duration out of range for this caller (root, role chaining) is a usage error too.
-    if (isAuthdeskError(error, 'SESSION_DURATION_RANGE')) throw new UsageError(error.message);
+    if (isAuthdeskError(error, 'SESSION_DURATION_RANGE') || isAuthdeskError(error, 'AWS_SESSION_DURATION')) throw new UsageError(error.message);
     return reportError(ctx, error, request.json);
   } finally {
     sts.destroy();
