@@ -1,4 +1,5 @@
-import type { TimeOffsetRecord } from '../vault/model.js';
+import type { PendingTimeOffset, TimeOffsetRecord } from '../vault/model.js';
+import { offsetApplicable } from './trust.js';
 
 /**
  * The clock's health as a person sees it, and the sentences for it (the app's indicator, the
@@ -26,7 +27,7 @@ export const CLOCK_THRESHOLDS = {
   retryAfterFailureMs: 15 * 60_000,
 } as const;
 
-export type ClockHealthState = 'unknown' | 'fine' | 'corrected' | 'uncorrected' | 'stale';
+export type ClockHealthState = 'unknown' | 'fine' | 'corrected' | 'uncorrected' | 'stale' | 'unverified';
 
 export interface ClockHealth {
   readonly state: ClockHealthState;
@@ -40,6 +41,8 @@ export interface ClockHealth {
   readonly appliedOffsetMs: number;
   readonly record?: TimeOffsetRecord;
   readonly ageMs?: number;
+  /** state 'unverified': the measurement that was not applied. */
+  readonly unverified?: PendingTimeOffset;
 }
 
 /** "+90.012 s" / "−0.004 s": signed seconds with milliseconds, as the CLI prints offsets. */
@@ -85,14 +88,53 @@ function capitalise(text: string): string {
 
 export interface ClockHealthInput {
   readonly record?: TimeOffsetRecord;
+  /** settings.timeOffsetPending: the last measurement, when it was not applied. */
+  readonly pending?: PendingTimeOffset;
   /** settings.timeCorrection */
   readonly correctionEnabled: boolean;
   /** Local clock now, Unix ms. */
   readonly nowMs: number;
 }
 
+/** "iam.amazonaws.com" from "https-date:iam.amazonaws.com". */
+function hostOf(source: string): string {
+  return source.replace(/^[a-z-]+:/, '');
+}
+
+/**
+ * A measurement beyond ±2 min that nothing vouched for (core/time/trust.ts): a warning that says
+ * what the server claims, that codes do not follow it, and what to do.
+ */
+function unverifiedHealth(measured: PendingTimeOffset, applied: TimeOffsetRecord | undefined, correctionEnabled: boolean, nowMs: number): ClockHealth {
+  const measuredAtMs = Date.parse(measured.measuredAt);
+  const ageMs = Number.isFinite(measuredAtMs) ? Math.max(0, nowMs - measuredAtMs) : Number.POSITIVE_INFINITY;
+  const appliedOffsetMs = correctionEnabled && applied ? applied.offsetMs : 0;
+  const keeps = Math.abs(appliedOffsetMs) >= CLOCK_THRESHOLDS.fineMs ? `codes keep the earlier correction of ${formatOffset(appliedOffsetMs)}` : 'codes use this computer’s clock';
+  const check = measured.check;
+  const checked = !check
+    ? ''
+    : check.offsetMs !== undefined
+      ? ` The secure check against ${hostOf(check.source)} says ${describeClock(check.offsetMs)}.`
+      : ` The secure check against ${hostOf(check.source)} failed: ${check.error ?? 'no answer'}`.replace(/([^.])$/, '$1.');
+  return {
+    state: 'unverified',
+    severity: 'warning',
+    headline: `A time server says ${describeClock(measured.offsetMs)}, but this could not be verified — ${keeps}`,
+    detail: `Measured ${Number.isFinite(ageMs) ? formatAge(ageMs) : 'at an unknown time'} by ${measured.source} (±${formatDuration(measured.uncertaintyMs)}), which cannot prove who answered.${checked} Check this computer’s date, time and time zone, or confirm the correction.`,
+    appliedOffsetMs,
+    ...(applied ? { record: applied } : {}),
+    ageMs,
+    unverified: measured,
+  };
+}
+
 /** Classify the stored measurement and word it. */
-export function clockHealth({ record, correctionEnabled, nowMs }: ClockHealthInput): ClockHealth {
+export function clockHealth({ record: stored, pending, correctionEnabled, nowMs }: ClockHealthInput): ClockHealth {
+  // A stored offset beyond the bound without a verification (written by an older Authdesk) is not
+  // applied either, and says so.
+  const record = stored && offsetApplicable(stored) ? stored : undefined;
+  const unverified = pending ?? (stored && !record ? stored : undefined);
+  if (unverified) return unverifiedHealth(unverified, record, correctionEnabled, nowMs);
   if (!record) {
     return {
       state: 'unknown',
@@ -106,7 +148,8 @@ export function clockHealth({ record, correctionEnabled, nowMs }: ClockHealthInp
   const ageMs = Number.isFinite(measuredAtMs) ? Math.max(0, nowMs - measuredAtMs) : Number.POSITIVE_INFINITY;
   const abs = Math.abs(record.offsetMs);
   const appliedOffsetMs = correctionEnabled ? record.offsetMs : 0;
-  const source = record.source;
+  const v = record.verification;
+  const source = v && v.source !== record.source ? `${record.source}, ${v.by === 'tls' ? `verified by ${v.source}` : v.source}` : record.source;
   const precision = `±${formatDuration(record.uncertaintyMs)}`;
   const age = Number.isFinite(ageMs) ? formatAge(ageMs) : 'at an unknown time';
   const base = { record, ageMs, appliedOffsetMs };

@@ -175,6 +175,9 @@ export function validateReply(bytes: Uint8Array, sent: NtpTimestamp, server: str
   return packet;
 }
 
+/** Longest a server may plausibly hold a request between its receive and transmit timestamps. */
+export const MAX_SERVER_HOLD_MS = 10_000;
+
 /** One measurement: the offset of the server's clock from ours and the round trip. */
 export interface NtpSample {
   /** θ: server minus local, ms. */
@@ -191,9 +194,15 @@ export interface NtpSample {
  * request left and the reply arrived; T2/T3 are the server's receive and transmit timestamps.
  *   θ = ((T2 − T1) + (T3 − T4)) / 2,   δ = (T4 − T1) − (T3 − T2)
  */
-export function sampleFromReply(packet: NtpPacket, t1: number, t4: number): NtpSample {
+export function sampleFromReply(packet: NtpPacket, t1: number, t4: number, server = 'the time server'): NtpSample {
   const t2 = ntpToUnixMs(packet.receive, t1);
   const t3 = ntpToUnixMs(packet.transmit, t4);
+  // A server answers within moments of receiving: a transmit time before the receive time, or long
+  // after it, means the timestamps are not a real answer (e.g. transmit seconds 1, read as 2036,
+  // beside a receive time of today). Its time is not used at all.
+  if (t3 - t2 < -MAX_SERVER_HOLD_MS || t3 - t2 > MAX_SERVER_HOLD_MS) {
+    throw new TimeError('TIME_INCONSISTENT_REPLY', `The time server ${server} sent timestamps that contradict each other (received ${new Date(t2).toISOString()}, answered ${new Date(t3).toISOString()}), so its time was not used. Try another server with --server.`, { details: { server } });
+  }
   const offsetMs = (t2 - t1 + (t3 - t4)) / 2;
   // Clock resolution can make δ slightly negative on loopback; a negative round trip means 0.
   const delayMs = Math.max(0, t4 - t1 - (t3 - t2));

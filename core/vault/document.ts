@@ -14,6 +14,7 @@ import {
   VAULT_DOCUMENT_VERSION,
   type Account,
   type Settings,
+  type PendingTimeOffset,
   type TimeOffsetRecord,
   type VaultDocument,
 } from './model.js';
@@ -187,16 +188,36 @@ function optionalString(o: Json, key: string, fail: (what: string) => AuthdeskEr
   return v === undefined ? {} : { [key]: v };
 }
 
-function validateOffset(value: unknown, fail: (what: string) => AuthdeskError): TimeOffsetRecord {
-  if (!isObject(value)) throw fail('"timeOffset" is not an object');
-  const { offsetMs, uncertaintyMs, source, measuredAt } = value;
+function validateOffset(value: unknown, fail: (what: string) => AuthdeskError, key = 'timeOffset'): TimeOffsetRecord {
+  if (!isObject(value)) throw fail(`"${key}" is not an object`);
+  const { offsetMs, uncertaintyMs, source, measuredAt, verification } = value;
   // A clock more than ~10 years off is not a measurement; refuse it rather than produce garbage codes.
   const MAX = 10 * 366 * 86_400_000;
-  if (typeof offsetMs !== 'number' || !Number.isFinite(offsetMs) || Math.abs(offsetMs) > MAX) throw fail('"timeOffset.offsetMs" is not a number of milliseconds');
-  if (typeof uncertaintyMs !== 'number' || !Number.isFinite(uncertaintyMs) || uncertaintyMs < 0) throw fail('"timeOffset.uncertaintyMs" is not a positive number');
-  if (typeof source !== 'string' || source.length > 512) throw fail('"timeOffset.source" is not text');
-  if (typeof measuredAt !== 'string' || Number.isNaN(Date.parse(measuredAt))) throw fail('"timeOffset.measuredAt" is not a date');
-  return { offsetMs, uncertaintyMs, source, measuredAt };
+  const isOffset = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && Math.abs(v) <= MAX;
+  const isText = (v: unknown): v is string => typeof v === 'string' && v.length <= 512;
+  const isDate = (v: unknown): v is string => typeof v === 'string' && !Number.isNaN(Date.parse(v));
+  if (!isOffset(offsetMs)) throw fail(`"${key}.offsetMs" is not a number of milliseconds`);
+  if (typeof uncertaintyMs !== 'number' || !Number.isFinite(uncertaintyMs) || uncertaintyMs < 0) throw fail(`"${key}.uncertaintyMs" is not a positive number`);
+  if (!isText(source)) throw fail(`"${key}.source" is not text`);
+  if (!isDate(measuredAt)) throw fail(`"${key}.measuredAt" is not a date`);
+  const record: TimeOffsetRecord = { offsetMs, uncertaintyMs, source, measuredAt };
+  if (verification === undefined) return record;
+  if (!isObject(verification) || (verification['by'] !== 'tls' && verification['by'] !== 'person') || !isText(verification['source']) || !isOffset(verification['offsetMs']) || !isDate(verification['at'])) {
+    throw fail(`"${key}.verification" is not a verification (by, source, offsetMs, at)`);
+  }
+  return { ...record, verification: { by: verification['by'], source: verification['source'], offsetMs: verification['offsetMs'], at: verification['at'] } };
+}
+
+function validatePendingOffset(value: unknown, fail: (what: string) => AuthdeskError): PendingTimeOffset {
+  const { verification: _, ...record } = validateOffset(value, fail, 'timeOffsetPending');
+  const check = (value as Json)['check'];
+  if (check === undefined) return record;
+  const ok = isObject(check) && typeof check['source'] === 'string' && check['source'].length <= 512
+    && (check['offsetMs'] === undefined || (typeof check['offsetMs'] === 'number' && Number.isFinite(check['offsetMs'])))
+    && (check['error'] === undefined || (typeof check['error'] === 'string' && check['error'].length <= 1024));
+  if (!ok) throw fail('"timeOffsetPending.check" is not a check (source, offsetMs or error)');
+  const c = check as { source: string; offsetMs?: number; error?: string };
+  return { ...record, check: { source: c.source, ...(c.offsetMs !== undefined ? { offsetMs: c.offsetMs } : {}), ...(c.error !== undefined ? { error: c.error } : {}) } };
 }
 
 /**
@@ -229,6 +250,7 @@ export function validateSettings(value: unknown, fail: (what: string) => Authdes
   check('releaseSuggestionDone', (v) => typeof v === 'boolean', 'true or false');
   if (value['defaultReleasePolicy'] !== undefined) out['defaultReleasePolicy'] = releasePolicyField(value['defaultReleasePolicy'], fail).releasePolicy;
   if (value['timeOffset'] !== undefined) out['timeOffset'] = validateOffset(value['timeOffset'], fail);
+  if (value['timeOffsetPending'] !== undefined) out['timeOffsetPending'] = validatePendingOffset(value['timeOffsetPending'], fail);
   // An optional setting given as `undefined` (e.g. a patch clearing awsProfile) is simply absent.
   return out as unknown as Settings;
 }

@@ -44,6 +44,31 @@ export interface TimeOffsetRecord {
   readonly source: string;
   /** ISO time of the measurement (local clock). */
   readonly measuredAt: string;
+  /**
+   * Who vouched for an offset beyond the unverified bound (core/time/trust.ts): an authenticated
+   * source or the person. Absent: an unauthenticated measurement, applied only within ±2 min.
+   */
+  readonly verification?: TimeVerification;
+}
+
+export interface TimeVerification {
+  /** 'tls': the HTTPS Date of a certificate-verified host (the source, or agreeing with it); 'person': confirmed explicitly. */
+  readonly by: 'tls' | 'person';
+  /** e.g. "https-date:iam.amazonaws.com", "confirmed in the app", "authdesk time --accept-unverified-offset". */
+  readonly source: string;
+  /** The offset that was vouched for: later unauthenticated measurements may differ from it by the bound only. */
+  readonly offsetMs: number;
+  /** ISO time of the verification. */
+  readonly at: string;
+}
+
+/**
+ * A measurement beyond the unverified bound that nothing vouched for: recorded (so the app and the
+ * CLI say the same) but not applied until an authenticated source agrees or the person confirms.
+ */
+export interface PendingTimeOffset extends TimeOffsetRecord {
+  /** The authenticated check and its outcome: what it said, or why it failed. */
+  readonly check?: { readonly source: string; readonly offsetMs?: number; readonly error?: string };
 }
 
 /** Privacy on screen: codes always shown, or hidden until the row is hovered (or selected) or clicked. */
@@ -58,6 +83,8 @@ export interface Settings {
   /** Apply the measured offset to codes. */
   readonly timeCorrection: boolean;
   readonly timeOffset?: TimeOffsetRecord;
+  /** The last measurement when it was not applied (unverified and beyond the bound); cleared when one is applied. */
+  readonly timeOffsetPending?: PendingTimeOffset;
   readonly startAtLogin: boolean;
   /** App lock: scrypt hash of the passphrase ("scrypt$N$r$p$salt$hash", base64 parts), absent = no lock. */
   readonly lockPassphraseHash?: string;

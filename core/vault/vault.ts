@@ -10,6 +10,7 @@
  *  - seeds are read lazily (one item for one code; one bulk list for many) and kept decoded in
  *    memory until forgetSecrets().
  */
+import { offsetApplicable } from '../time/trust.js';
 import { AuthdeskError, InputError, KeychainError, VaultError, toUserFacing } from '../errors.js';
 import { normalizeBase32Secret, base32ToBytes, wipe } from '../otp/base32.js';
 import { assertCounter, assertDigits, assertPeriod, hotp, timeStep } from '../otp/otp.js';
@@ -277,8 +278,9 @@ export class Vault implements VaultApi {
     return (await this.reload()).settings;
   }
 
+  /** An offset beyond ±2 min moves codes only when vouched for (core/time/trust.ts; older vaults may hold one that is not). */
   private appliedOffset(settings: Settings = this.doc.settings): number {
-    return settings.timeCorrection && settings.timeOffset ? settings.timeOffset.offsetMs : 0;
+    return settings.timeCorrection && settings.timeOffset && offsetApplicable(settings.timeOffset) ? settings.timeOffset.offsetMs : 0;
   }
 
   now(): number {

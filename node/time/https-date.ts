@@ -17,6 +17,11 @@ export interface HttpsDateOptions {
   /** Stop refining once the uncertainty (half the window) is at most this (default 10 ms). */
   readonly targetUncertaintyMs?: number;
   readonly now?: () => number;
+  /**
+   * Certificates to trust instead of the system's roots (tests with a self-signed server). A
+   * process-wide addition goes through NODE_EXTRA_CA_CERTS, as for every Node program.
+   */
+  readonly ca?: string | Buffer | readonly (string | Buffer)[];
 }
 
 export interface HttpsDateResult {
@@ -27,6 +32,11 @@ export interface HttpsDateResult {
   readonly requests: number;
   /** host (with :port when not the default), for the record's source. */
   readonly host: string;
+  /**
+   * https with a verified certificate: the answer is authenticated (core/time/trust.ts). Plain http
+   * never is.
+   */
+  readonly authenticated: boolean;
 }
 
 const DEFAULTS = { timeoutMs: 8000, requestTimeoutMs: 3000, probesPerSweep: 8, maxSweeps: 3, targetUncertaintyMs: 10 };
@@ -54,7 +64,11 @@ export async function queryHttpsDate(urlText: string, options: HttpsDateOptions 
   await resolveHost(url.hostname.replace(/^\[|\]$/g, ''), Math.min(3000, opts.timeoutMs), 'time source');
   const now = opts.now ?? preciseLocalClock();
   const secure = url.protocol === 'https:';
-  const agent = secure ? new https.Agent({ keepAlive: true, maxSockets: 1 }) : new http.Agent({ keepAlive: true, maxSockets: 1 });
+  // rejectUnauthorized is explicit: NODE_TLS_REJECT_UNAUTHORIZED=0 in the environment must not turn
+  // an unverified host into an authenticated time source.
+  const agent = secure
+    ? new https.Agent({ keepAlive: true, maxSockets: 1, rejectUnauthorized: true, ...(options.ca ? { ca: options.ca as string | Buffer | Array<string | Buffer> } : {}) })
+    : new http.Agent({ keepAlive: true, maxSockets: 1 });
   const observations: DateObservation[] = [];
   let roundTripMs = Number.POSITIVE_INFINITY;
 
@@ -115,6 +129,7 @@ export async function queryHttpsDate(urlText: string, options: HttpsDateOptions 
     roundTripMs: Number.isFinite(roundTripMs) ? roundTripMs : observations[0]!.receivedAt - observations[0]!.sentAt,
     requests: observations.length,
     host,
+    authenticated: secure,
   };
 }
 

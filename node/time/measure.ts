@@ -25,6 +25,8 @@ export interface ClockMeasurement {
   readonly samples: number;
   /** Sources that failed before this one answered. */
   readonly failures: readonly { source: string; code: string; message: string }[];
+  /** The source is authenticated (HTTPS Date, certificate verified); SNTP and plain http are not. */
+  readonly authenticated: boolean;
 }
 
 /** Try each NTP server in order, then the HTTPS `Date` fallback; the first that answers wins. */
@@ -43,6 +45,7 @@ export async function measureClockDetailed(options: MeasureClockOptions = {}): P
         roundTripMs: result.delayMs,
         samples: result.samples,
         failures: failures.map(({ error: _, ...f }) => f),
+        authenticated: false,
       };
     } catch (error) {
       if (!(error instanceof TimeError)) throw error;
@@ -50,15 +53,17 @@ export async function measureClockDetailed(options: MeasureClockOptions = {}): P
     }
   }
   if (fallback) {
-    let source = `https-date:${fallback}`;
+    let source = `${fallback.startsWith('https:') ? 'https' : 'http'}-date:${fallback}`;
     try {
       const result = await queryHttpsDate(fallback, options.https);
-      source = `https-date:${result.host}`;
+      // "http-date:" for plain http: it proves nothing about who answered, and the name says so.
+      source = `${result.authenticated ? 'https' : 'http'}-date:${result.host}`;
       return {
         record: { offsetMs: round3(result.offsetMs), uncertaintyMs: round3(result.uncertaintyMs), source, measuredAt: new Date().toISOString() },
         roundTripMs: result.roundTripMs,
         samples: result.requests,
         failures: failures.map(({ error: _, ...f }) => f),
+        authenticated: result.authenticated,
       };
     } catch (error) {
       if (!(error instanceof TimeError)) throw error;

@@ -121,7 +121,7 @@ function exchange(
       const t4 = now();
       try {
         const reply = validateReply(new Uint8Array(message), transmit, name);
-        finish(() => resolve(sampleFromReply(reply, t1, t4)));
+        finish(() => resolve(sampleFromReply(reply, t1, t4, name)));
       } catch (error) {
         if (error instanceof TimeError && IGNORABLE.has(error.code)) ignored(error);
         else finish(() => reject(error));

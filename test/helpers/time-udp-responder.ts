@@ -20,7 +20,11 @@ export type ResponderBehaviour =
   /** first reply good, then RATE kiss-of-death */
   | 'good-then-rate'
   /** a stray packet with the wrong origin first, then the real answer */
-  | 'stray-then-good';
+  | 'stray-then-good'
+  /** well-formed (right origin, stratum 2) but transmit seconds 1 (fraction 0): 2036 in the era nearest today */
+  | 'transmit-seconds-1'
+  /** receive and transmit seconds both 1: a consistent reply claiming 2036-02-07T06:28:17Z */
+  | 'both-seconds-1';
 
 export interface UdpResponder {
   readonly port: number;
@@ -93,6 +97,20 @@ export async function startResponder(behaviour: ResponderBehaviour, offsetMs = 0
       }
       case 'silent':
         return;
+      case 'transmit-seconds-1': {
+        const reply = goodReply(request, offsetMs);
+        reply.writeUInt32BE(1, 40);
+        reply.writeUInt32BE(0, 44);
+        return send(reply);
+      }
+      case 'both-seconds-1': {
+        const reply = goodReply(request, offsetMs);
+        for (const at of [32, 40]) {
+          reply.writeUInt32BE(1, at);
+          reply.writeUInt32BE(0, at + 4);
+        }
+        return send(reply);
+      }
       case 'good-then-rate':
         return send(requests === 1 ? goodReply(request, offsetMs) : goodReply(request, offsetMs, { stratum: 0, refid: 'RATE' }));
       case 'stray-then-good': {

@@ -109,7 +109,8 @@ describe('authdesk time', () => {
       expect(r.code, r.stderr).toBe(0);
       const json = JSON.parse(r.stdout);
       expect(Math.abs(json.offsetMs + 33_300)).toBeLessThan(50);
-      expect(json.source).toMatch(/^https-date:127\.0\.0\.1:\d+$/);
+      expect(json.source).toMatch(/^http-date:127\.0\.0\.1:\d+$/);
+      expect(json.authenticated).toBe(false); // plain http proves nothing about who answered
       expect(json.failures).toEqual([expect.objectContaining({ code: 'TIME_SERVER_UNREACHABLE' })]);
       expect(json.stored).toBe(false);
     } finally {

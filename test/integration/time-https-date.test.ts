@@ -32,7 +32,7 @@ describe('HTTP(S) Date fallback against a local server with a skewed clock', () 
     try {
       const m = await measureClockDetailed({ servers: [`127.0.0.1:${closed}`], httpsFallbackUrl: server.url });
       expect(Math.abs(m.record.offsetMs + 12_400)).toBeLessThan(50);
-      expect(m.record.source).toBe(`https-date:${server.url.slice('http://'.length, -1)}`);
+      expect(m.record.source).toBe(`http-date:${server.url.slice('http://'.length, -1)}`);
       expect(m.failures.map((f) => f.code)).toEqual(['TIME_SERVER_UNREACHABLE']);
     } finally {
       await server.close();

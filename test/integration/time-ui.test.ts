@@ -49,7 +49,8 @@ describe('clock health in the app', () => {
     await pill.click();
     const popover = ui.page.getByRole('dialog', { name: 'Clock' });
     await expect.poll(() => popover.textContent()).toContain(`ntp:127.0.0.1:${chrony.port}`);
-    expect(await popover.textContent()).toContain('Authdesk adds +90.0');
+    // within 50 ms of faketime's 90 s (under load a measurement can read +89.999 s)
+    expect(await popover.textContent()).toMatch(/Authdesk adds \+(89\.9[5-9]\d|90\.0[0-4]\d) s/);
   });
 
   it('shows codes for the corrected time (oathtool at local + 90 s)', async () => {

@@ -28,7 +28,7 @@ class ManualTimers implements TimeTimers {
 }
 
 function measurement(offsetMs: number, source = 'ntp:time.aws.com:123', at = NOW): ClockMeasurement {
-  return { record: { offsetMs, uncertaintyMs: 4, source, measuredAt: new Date(at).toISOString() }, roundTripMs: 8, samples: 4, failures: [] };
+  return { record: { offsetMs, uncertaintyMs: 4, source, measuredAt: new Date(at).toISOString() }, roundTripMs: 8, samples: 4, failures: [], authenticated: false };
 }
 
 async function setup(measureImpl: (options: MeasureClockOptions) => Promise<ClockMeasurement>) {

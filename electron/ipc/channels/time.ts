@@ -19,11 +19,26 @@ export interface TimeStatus {
   readonly lastError?: UserFacingError;
   /** ISO time of the last attempt, good or not. */
   readonly lastAttemptAt?: string;
+  /**
+   * A measurement beyond ±2 min that nothing vouched for (core/time/trust.ts), kept in main. The
+   * renderer shows it and may confirm it by `id`; it never sends an offset back.
+   */
+  readonly pending?: PendingOffsetView;
   /** The NTP servers in use (hosts; main's choice list or custom ones set through the CLI). */
   readonly servers: readonly string[];
   /** Main's fixed list the renderer chooses from by id (settings.update({timeServerIds})). */
   readonly serverChoices: readonly TimeServerChoice[];
   readonly correctionEnabled: boolean;
+}
+
+export interface PendingOffsetView {
+  /** Names the measurement for time.confirmOffset (its measuredAt). */
+  readonly id: string;
+  readonly offsetMs: number;
+  readonly source: string;
+  readonly measuredAt: string;
+  /** Young enough to confirm (an hour); otherwise "Check now" first. */
+  readonly confirmable: boolean;
 }
 
 export interface TimeServerChoice {
@@ -45,6 +60,12 @@ export const time = {
      * the renderer cannot name a host or port (docs/SECURITY.md, "No way out to the network").
      */
     sync: channel(s.object({})).returns<TimeStatus>(),
+    /**
+     * authdesk.time.confirmOffset({id}) — the person confirmed, in a dialog that showed what will
+     * change, the pending measurement `id` (TimeStatus.pending.id). Main applies the measurement it
+     * kept; the payload carries no offset. Fails when it was replaced or is over an hour old.
+     */
+    confirmOffset: channel(s.object({ id: s.string({ min: 1, max: 40, pattern: /^\d{4}-\d{2}-\d{2}T[\d:.]+Z$/, patternHint: 'a measurement id' }) })).returns<TimeStatus>(),
     /** authdesk.time.setStepAdjust({id, steps}) — per-account shift in whole periods (services whose clock is off). */
     setStepAdjust: channel(s.object({ id: accountId, steps: s.int({ min: -STEP_ADJUST_LIMIT, max: STEP_ADJUST_LIMIT }) })).returns<Account>(),
   },

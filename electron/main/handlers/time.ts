@@ -14,11 +14,14 @@
  *   app.on('before-quit', () => time.dispose());
  */
 import { TimeError, toUserFacing, type UserFacingError } from '../../../core/errors.js';
-import { clockHealth, measurementDue } from '../../../core/time/health.js';
+import { clockHealth, formatAge, measurementDue } from '../../../core/time/health.js';
+import { decideOffset, TIME_TRUST, type TrustCheck, type TrustDecision } from '../../../core/time/trust.js';
 import { DEFAULT_HTTPS_DATE_URL, presetHosts, presetOf, TIME_SERVER_PRESETS } from '../../../core/time/server.js';
 import type { VaultApi } from '../../../core/vault/api.js';
 import { DEFAULT_SETTINGS } from '../../../core/vault/model.js';
-import { measureClockDetailed, type ClockMeasurement, type MeasureClockOptions } from '../../../node/time/measure.js';
+import type { HttpsDateOptions } from '../../../node/time/https-date.js';
+import type { ClockMeasurement, MeasureClockOptions } from '../../../node/time/measure.js';
+import { measureChecked } from '../../../node/time/sync.js';
 import type { SettingsPatch } from '../../ipc/channels/settings.js';
 import type { TimeHandlers, TimeServerChoice, TimeStatus } from '../../ipc/channels/time.js';
 import type { Settings } from '../../../core/vault/model.js';
@@ -65,6 +68,15 @@ export interface TimeServiceDeps {
   readonly measure?: (options: MeasureClockOptions) => Promise<ClockMeasurement>;
   /** HTTPS Date fallback for background measurements (default https://iam.amazonaws.com/; null: none). */
   readonly httpsFallbackUrl?: string | null;
+  /**
+   * The authenticated source that may vouch for an offset beyond ±2 min (default
+   * https://iam.amazonaws.com/; null: none, so such offsets wait for the person's confirmation).
+   */
+  readonly verifyUrl?: string | null;
+  /** Options of that check (tests pass `ca` for a self-signed server). */
+  readonly verify?: HttpsDateOptions;
+  /** The check itself (tests inject one; default: the HTTPS Date of verifyUrl). */
+  readonly check?: (url: string) => Promise<TrustCheck>;
   readonly timers?: TimeTimers;
   /** How often to check whether a measurement is due (default 10 min; the 4 h rule decides). */
   readonly checkEveryMs?: number;
@@ -81,13 +93,19 @@ export interface TimeService {
   resume(): void;
   /** Measure now (single flight: a call while one runs joins it). Rejects with a TimeError. */
   measureNow(): Promise<TimeStatus>;
+  /**
+   * The person confirms the pending (unverified) measurement whose id (its measuredAt) they were
+   * shown. Main applies the measurement it kept: the renderer never supplies an offset.
+   */
+  confirmPending(id: string): Promise<TimeStatus>;
   dispose(): void;
 }
 
 export function createTimeService(deps: TimeServiceDeps): TimeService {
   const timers = deps.timers ?? realTimeTimers;
-  const measure = deps.measure ?? measureClockDetailed;
+  const measure = deps.measure;
   const fallback = deps.httpsFallbackUrl === undefined ? DEFAULT_HTTPS_DATE_URL : deps.httpsFallbackUrl;
+  const verifyUrl = deps.verifyUrl === undefined ? DEFAULT_HTTPS_DATE_URL : deps.verifyUrl;
   let running: Promise<TimeStatus> | undefined;
   let lastError: UserFacingError | undefined;
   let lastFailureAtMs: number | undefined;
@@ -97,7 +115,8 @@ export function createTimeService(deps: TimeServiceDeps): TimeService {
 
   async function status(): Promise<TimeStatus> {
     const settings = await deps.vault.settings();
-    const health = clockHealth({ record: settings.timeOffset, correctionEnabled: settings.timeCorrection, nowMs: timers.now() });
+    const pending = settings.timeOffsetPending;
+    const health = clockHealth({ record: settings.timeOffset, ...(pending ? { pending } : {}), correctionEnabled: settings.timeCorrection, nowMs: timers.now() });
     const servers = settings.timeServers.length ? settings.timeServers : DEFAULT_SETTINGS.timeServers;
     return {
       health,
@@ -106,6 +125,9 @@ export function createTimeService(deps: TimeServiceDeps): TimeService {
       ...(lastAttemptAtMs !== undefined ? { lastAttemptAt: new Date(lastAttemptAtMs).toISOString() } : {}),
       servers,
       serverChoices: serverChoices(servers),
+      ...(pending
+        ? { pending: { id: pending.measuredAt, offsetMs: pending.offsetMs, source: pending.source, measuredAt: pending.measuredAt, confirmable: timers.now() - Date.parse(pending.measuredAt) <= TIME_TRUST.CONFIRM_MAX_AGE_MS } }
+        : {}),
       correctionEnabled: settings.timeCorrection,
     };
   }
@@ -124,9 +146,16 @@ export function createTimeService(deps: TimeServiceDeps): TimeService {
     lastAttemptAtMs = timers.now();
     try {
       const settings = await deps.vault.settings();
-      const options: MeasureClockOptions = { servers: settings.timeServers.length ? settings.timeServers : DEFAULT_SETTINGS.timeServers, httpsFallbackUrl: fallback };
-      const measurement = await measure(options);
-      if (!disposed) await deps.vault.updateSettings({ timeOffset: measurement.record });
+      const outcome = await measureChecked({
+        servers: settings.timeServers.length ? settings.timeServers : DEFAULT_SETTINGS.timeServers,
+        httpsFallbackUrl: fallback,
+        verifyUrl,
+        ...(deps.verify ? { verify: deps.verify } : {}),
+        ...(settings.timeOffset ? { current: settings.timeOffset } : {}),
+        ...(measure ? { measure } : {}),
+        ...(deps.check ? { check: deps.check } : {}),
+      });
+      if (!disposed) await store(outcome.decision);
       lastError = undefined;
       lastFailureAtMs = undefined;
     } catch (error) {
@@ -134,6 +163,30 @@ export function createTimeService(deps: TimeServiceDeps): TimeService {
       lastFailureAtMs = timers.now();
       throw error;
     }
+  }
+
+  /** Applied: the new offset, and nothing pending. Pending: recorded beside the offset in use, which stays. */
+  async function store(decision: Exclude<TrustDecision, { kind: 'check' }>): Promise<void> {
+    if (decision.kind === 'apply') await deps.vault.updateSettings({ timeOffset: decision.record, timeOffsetPending: undefined });
+    else await deps.vault.updateSettings({ timeOffsetPending: decision.pending });
+  }
+
+  async function confirmPending(id: string): Promise<TimeStatus> {
+    // After a running measurement: it may replace the pending one the person saw.
+    await running?.catch(() => undefined);
+    const settings = await deps.vault.settings();
+    const pending = settings.timeOffsetPending;
+    if (!pending || pending.measuredAt !== id) {
+      throw new TimeError('TIME_NOTHING_TO_CONFIRM', 'That measurement is no longer waiting for confirmation: a newer one replaced it. Look at the clock status again.');
+    }
+    const ageMs = timers.now() - Date.parse(pending.measuredAt);
+    if (!(ageMs <= TIME_TRUST.CONFIRM_MAX_AGE_MS)) {
+      throw new TimeError('TIME_CONFIRM_TOO_OLD', `That measurement was made ${formatAge(Math.max(0, ageMs))} and the clock may have changed since. Choose "Check now", then confirm the new measurement.`);
+    }
+    const decision = decideOffset({ measured: pending, authenticated: false, confirmedBy: 'confirmed by you in the app', nowIso: new Date(timers.now()).toISOString() });
+    await store(decision.kind === 'check' ? { kind: 'pending', pending } : decision);
+    void announce();
+    return status();
   }
 
   function measureNow(): Promise<TimeStatus> {
@@ -175,6 +228,7 @@ export function createTimeService(deps: TimeServiceDeps): TimeService {
     status: () => status(),
     // No server from the renderer: it cannot name a host (the schema refuses any key).
     sync: () => measureNow(),
+    confirmOffset: ({ id }) => confirmPending(id),
     async setStepAdjust({ id, steps }) {
       const account = await deps.vault.update(id, { stepAdjust: steps });
       deps.onAccountChanged?.();
@@ -186,6 +240,7 @@ export function createTimeService(deps: TimeServiceDeps): TimeService {
     handlers,
     status,
     measureNow,
+    confirmPending,
     start() {
       background(true);
       if (interval === undefined) interval = timers.setInterval(() => background(false), deps.checkEveryMs ?? 10 * 60_000);

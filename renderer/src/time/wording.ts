@@ -37,6 +37,8 @@ export function shortLabel(state: string, measuring: boolean): string {
       return 'Clock off';
     case 'stale':
       return 'Clock check old';
+    case 'unverified':
+      return 'Clock unverified';
     default:
       return 'Clock unchecked';
   }
