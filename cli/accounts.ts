@@ -9,8 +9,9 @@ export async function resolveAccount(vault: VaultApi, query: string): Promise<Ac
   if (matches.length === 0) {
     throw new InputError('ACCOUNT_NOT_FOUND', `No account matches "${query}". Run "authdesk list" to see your accounts.`);
   }
-  const candidates = matches.slice(0, 20).map((a) => `  ${a.id}  ${displayName(a)}`).join('\n');
-  throw new InputError('ACCOUNT_AMBIGUOUS', `"${query}" matches ${matches.length} accounts; use more of the name or the id:\n${candidates}`, {
+  // One line of message; the candidates travel in details and cli/io.ts reportError lists them,
+  // each name escaped (a message is escaped whole, so it cannot carry line breaks of its own).
+  throw new InputError('ACCOUNT_AMBIGUOUS', `"${query}" matches ${matches.length} accounts; use more of the name or the id:`, {
     details: { candidates: matches.map((a) => ({ id: a.id, issuer: a.issuer, label: a.label })) },
   });
 }

@@ -1,4 +1,5 @@
 import { openVault } from '../node/open-vault.js';
+import { escapeForTerminal } from '../core/text/terminal.js';
 import type { CliContext } from './io.js';
 
 /**
@@ -22,8 +23,8 @@ export async function autoBackupAfterChange(ctx: CliContext): Promise<void> {
   try {
     const { maybeAutoBackup } = await import('../node/backup/auto.js');
     const result = await maybeAutoBackup(await openVault({ reconcile: 'skip' }));
-    if (result.status === 'failed') ctx.stderr.write(`authdesk: the change was saved, but the automatic backup failed: ${result.error.message}\n`);
+    if (result.status === 'failed') ctx.stderr.write(`authdesk: the change was saved, but the automatic backup failed: ${escapeForTerminal(result.error.message)}\n`);
   } catch (error) {
-    ctx.stderr.write(`authdesk: the change was saved, but the automatic backup could not run: ${error instanceof Error ? error.message : String(error)}\n`);
+    ctx.stderr.write(`authdesk: the change was saved, but the automatic backup could not run: ${escapeForTerminal(error instanceof Error ? error.message : String(error))}\n`);
   }
 }

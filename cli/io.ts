@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { AuthdeskError, toUserFacing } from '../core/errors.js';
+import { escapeForTerminal, jsonForTerminal } from '../core/text/terminal.js';
 
 /** Exit statuses: 0 success, 1 the operation failed (message on stderr), 2 usage error. */
 export const EXIT = { OK: 0, FAILED: 1, USAGE: 2 } as const;
@@ -42,23 +43,81 @@ export function parseCommandArgs<T extends Options>(args: string[], options: T, 
   }
 }
 
+/**
+ * The CLI's output sinks. Every command writes through a context that `terminalSafeContext` made:
+ * each stdout/stderr write is escaped by core/text/terminal.ts (keeping only newline and tab, the
+ * layout of our own templates), and so is the confirm question. So text from a file, a link, a QR
+ * code or an argument can never reach the terminal raw, whichever command prints it and however
+ * (docs/SECURITY.md "Text shown in a terminal"). Single fields whose newlines would be input's,
+ * not ours (an error message, a name in a preview), are escaped whole with escapeForTerminal(text).
+ */
+type Writer = CliContext['stdout'];
+
+/** A safe writer -> the stream under it, for the one write that needs a raw CR (writeStatusLine). */
+const RAW_WRITERS = new WeakMap<Writer, Writer>();
+const SAFE_CONTEXTS = new WeakSet<CliContext>();
+
+function safeWriter(raw: Writer): Writer {
+  const writer: Writer = { write: (text: unknown) => raw.write(escapeForTerminal(typeof text === 'string' ? text : String(text), { keepLayout: true })) };
+  RAW_WRITERS.set(writer, raw);
+  return writer;
+}
+
+/**
+ * `ctx` with escaping sinks: stdout, stderr and confirm() escape what they are given. Everything
+ * else (env, stdin, members added later) is ctx's own, through the prototype. Idempotent.
+ */
+export function terminalSafeContext(ctx: CliContext): CliContext {
+  if (SAFE_CONTEXTS.has(ctx)) return ctx;
+  const safe = Object.create(ctx) as CliContext;
+  Object.defineProperties(safe, {
+    stdout: { value: safeWriter(ctx.stdout), enumerable: true },
+    stderr: { value: safeWriter(ctx.stderr), enumerable: true },
+    // A question is one line: a newline in it could only come from a name.
+    confirm: { value: (question: string) => ctx.confirm(escapeForTerminal(question)), enumerable: true },
+  });
+  SAFE_CONTEXTS.add(safe);
+  return safe;
+}
+
+/** Rewrite the current stderr line (progress): the CR is ours, `text` is escaped whole. */
+export function writeStatusLine(ctx: CliContext, text: string): void {
+  const raw = RAW_WRITERS.get(ctx.stderr) ?? ctx.stderr;
+  raw.write(`\r${escapeForTerminal(text)}`);
+}
+
 export function printLine(ctx: CliContext, text = ''): void {
   ctx.stdout.write(`${text}\n`);
 }
 
+/** JSON with its true values, and no raw C1/bidi character either (core jsonForTerminal). */
 export function printJson(ctx: CliContext, value: unknown): void {
-  ctx.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  ctx.stdout.write(`${jsonForTerminal(value, 2)}\n`);
 }
 
-/** Report an error the way every command does: one sentence on stderr, never a stack. */
+/** Candidates an error lists under its message (an ambiguous account query). */
+function candidateLines(details: Readonly<Record<string, unknown>> | undefined): string {
+  const candidates = details?.candidates;
+  if (!Array.isArray(candidates)) return '';
+  return candidates.slice(0, 20).map((c: { id?: unknown; issuer?: unknown; label?: unknown }) => {
+    const name = c.issuer ? `${String(c.issuer)}: ${String(c.label ?? '')}` : String(c.label ?? '');
+    return `  ${escapeForTerminal(String(c.id ?? ''))}  ${escapeForTerminal(name)}\n`;
+  }).join('');
+}
+
+/**
+ * Report an error the way every command does: one sentence on stderr, never a stack. The message
+ * is escaped whole, newlines included: error messages quote input (a file name, an algorithm, an
+ * account name), and an error is one line, so a line break in it can only be input's.
+ */
 export function reportError(ctx: CliContext, error: unknown, json = false): number {
   if (error instanceof UsageError) {
-    ctx.stderr.write(`authdesk: ${error.message}\nRun "authdesk help" for usage.\n`);
+    ctx.stderr.write(`authdesk: ${escapeForTerminal(error.message)}\nRun "authdesk help" for usage.\n`);
     return EXIT.USAGE;
   }
   const facing = toUserFacing(error);
-  if (json) ctx.stderr.write(`${JSON.stringify({ error: facing })}\n`);
-  else ctx.stderr.write(`authdesk: ${facing.message}\n`);
+  if (json) ctx.stderr.write(`${jsonForTerminal({ error: facing })}\n`);
+  else ctx.stderr.write(`authdesk: ${escapeForTerminal(facing.message)}\n${candidateLines(facing.details)}`);
   if (!(error instanceof AuthdeskError) && ctx.env.AUTHDESK_DEBUG) ctx.stderr.write(`${String((error as Error)?.stack ?? error)}\n`);
   return EXIT.FAILED;
 }

@@ -1,4 +1,5 @@
-import { EXIT, printLine, reportError, type CliContext, type Command } from './io.js';
+import { escapeForTerminal } from '../core/text/terminal.js';
+import { EXIT, printLine, reportError, terminalSafeContext, type CliContext, type Command } from './io.js';
 
 /**
  * Every command, loaded on demand: `authdesk code` (run by aws-vault's mfa_process on every
@@ -26,7 +27,7 @@ async function help(ctx: CliContext, name?: string): Promise<number> {
   if (name !== undefined) {
     const load = COMMANDS[name];
     if (!load) {
-      ctx.stderr.write(`authdesk: there is no command "${name}".\n`);
+      ctx.stderr.write(`authdesk: there is no command "${escapeForTerminal(name)}".\n`);
       return EXIT.USAGE;
     }
     printLine(ctx, (await load()).default.usage);
@@ -44,7 +45,9 @@ async function help(ctx: CliContext, name?: string): Promise<number> {
   return EXIT.OK;
 }
 
-export async function runCli(argv: readonly string[], ctx: CliContext): Promise<number> {
+export async function runCli(argv: readonly string[], given: CliContext): Promise<number> {
+  // Every write of every command goes through the escaping sinks (cli/io.ts): none can forget.
+  const ctx = terminalSafeContext(given);
   const [name, ...rest] = argv;
   try {
     if (name === undefined || name === 'help' || name === '--help' || name === '-h') return await help(ctx, name === 'help' ? rest[0] : undefined);
@@ -54,7 +57,7 @@ export async function runCli(argv: readonly string[], ctx: CliContext): Promise<
     }
     const load = COMMANDS[name];
     if (!load) {
-      ctx.stderr.write(`authdesk: unknown command "${name}". Run "authdesk help" to see the commands.\n`);
+      ctx.stderr.write(`authdesk: unknown command "${escapeForTerminal(name)}". Run "authdesk help" to see the commands.\n`);
       return EXIT.USAGE;
     }
     const command = (await load()).default;

@@ -9,6 +9,7 @@ import {
   linkAccount, listDevices, pendingEnrollments, resyncDevice, type FlowDeps, type FlowEvent,
 } from '../../core/iam/flows.js';
 import { parseMfaSerial } from '../../core/iam/serial.js';
+import { escapeForTerminal } from '../../core/text/terminal.js';
 import type { VaultApi } from '../../core/vault/api.js';
 import { displayName, type Account } from '../../core/vault/model.js';
 import { openVault } from '../../node/open-vault.js';
@@ -78,7 +79,7 @@ function progress(ctx: CliContext, json: boolean) {
   return (event: FlowEvent) => {
     if (json) return;
     const mark = event.state === 'done' ? '✓' : event.state === 'failed' ? '✗' : '…';
-    ctx.stderr.write(`${mark} ${event.message}\n`);
+    ctx.stderr.write(`${mark} ${escapeForTerminal(event.message)}\n`);
   };
 }
 
@@ -163,7 +164,7 @@ async function run(sub: Sub, args: string[], ctx: CliContext): Promise<number> {
           result = await enrollVirtualMfaDevice({ ...request, replaceUnassigned: values['replace-unassigned'] === true }, deps);
         } catch (error) {
           if (!isAuthdeskError(error, 'AWS_DEVICE_NAME_TAKEN') || error.details?.assigned !== false || !ctx.stdinIsTTY || values['replace-unassigned']) throw error;
-          ctx.stderr.write(`${error.message}\n`);
+          ctx.stderr.write(`${escapeForTerminal(error.message)}\n`);
           if (!(await ctx.confirm(`Delete ${String(error.details.serialNumber)} and create it again?`))) throw error;
           result = await enrollVirtualMfaDevice({ ...request, replaceUnassigned: true }, deps);
         }

@@ -5,7 +5,8 @@ import { FORMAT_NAMES, IMPORT_FORMATS, type ImportFormat } from '../../core/back
 import { BackupError, InputError, isAuthdeskError } from '../../core/errors.js';
 import type { VaultApi } from '../../core/vault/api.js';
 import { openVault } from '../../node/open-vault.js';
-import { EXIT, parseCommandArgs, printJson, printLine, UsageError, type CliContext, type Command } from '../io.js';
+import { escapeForTerminal as oneLine } from '../../core/text/terminal.js';
+import { EXIT, parseCommandArgs, printJson, printLine, UsageError, writeStatusLine, type CliContext, type Command } from '../io.js';
 
 const importCommand: Command = {
   summary: 'import accounts from a backup or another app\'s export (all or nothing)',
@@ -113,16 +114,16 @@ export async function runImport(ctx: CliContext, request: ImportRequest): Promis
   const json = request.json;
   if (!json) {
     printLine(ctx, `${FORMAT_NAMES[plan.format]}: ${plan.toAdd.length} account${plan.toAdd.length === 1 ? '' : 's'} to import.`);
-    for (const a of plan.toAdd) printLine(ctx, `  + ${describeAccount(a)}${a.type === 'hotp' ? ' (HOTP)' : ''}`);
+    for (const a of plan.toAdd) printLine(ctx, `  + ${oneLine(describeAccount(a))}${a.type === 'hotp' ? ' (HOTP)' : ''}`);
     if (plan.duplicates.length > 0) {
       printLine(ctx, `Skipped as duplicates (${plan.duplicates.length}):`);
-      for (const d of plan.duplicates) printLine(ctx, `  = ${d.name} — ${d.reason}`);
+      for (const d of plan.duplicates) printLine(ctx, `  = ${oneLine(d.name)} — ${oneLine(d.reason)}`);
     }
     if (plan.unsupported.length > 0) {
       printLine(ctx, `Cannot be used by Authdesk (${plan.unsupported.length}):`);
-      for (const u of plan.unsupported) printLine(ctx, `  ! ${u.name} — ${u.reason}`);
+      for (const u of plan.unsupported) printLine(ctx, `  ! ${oneLine(u.name)} — ${oneLine(u.reason)}`);
     }
-    for (const w of parsed.warnings ?? []) printLine(ctx, `Warning: ${w}`);
+    for (const w of parsed.warnings ?? []) printLine(ctx, `Warning: ${oneLine(w)}`);
   }
   const summary = {
     format: plan.format,
@@ -154,7 +155,7 @@ export async function runImport(ctx: CliContext, request: ImportRequest): Promis
       const now = Date.now();
       if (now - last > 500 || done === total) {
         last = now;
-        ctx.stderr.write(`\rStoring secret keys in the keychain: ${done}/${total}`);
+        writeStatusLine(ctx, `Storing secret keys in the keychain: ${done}/${total}`);
         if (done === total) ctx.stderr.write('\n');
       }
     }
@@ -165,7 +166,7 @@ export async function runImport(ctx: CliContext, request: ImportRequest): Promis
   if (json) printJson(ctx, { ...summary, imported: added.length, ids: added.map((a) => a.id), autoBackup: backup.status });
   else {
     printLine(ctx, `Imported ${added.length} account${added.length === 1 ? '' : 's'}.`);
-    if (backup.status === 'failed') ctx.stderr.write(`authdesk: the automatic backup failed: ${backup.error.message}\n`);
+    if (backup.status === 'failed') ctx.stderr.write(`authdesk: the automatic backup failed: ${oneLine(backup.error.message)}\n`);
   }
   return EXIT.OK;
 }

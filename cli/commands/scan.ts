@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { QrError, toUserFacing } from '../../core/errors.js';
+import { escapeForTerminal } from '../../core/text/terminal.js';
 import { EXIT, parseCommandArgs, printJson, printLine, UsageError, type Command } from '../io.js';
 
 const usage = `Usage: authdesk scan FILE... [--json]
@@ -9,16 +10,6 @@ Authenticator codes contain their secret key: treat the output like a password.
 Exits 1 with a one-line reason when an image cannot be read or holds no QR code.
 
   --json   print [{ "file": ..., "payloads": [...] } | { "file": ..., "error": {...} }]`;
-
-/**
- * A payload on one terminal line, whatever it contains: control and bidirectional-formatting
- * characters (which could move the cursor, recolour the terminal or reorder what is shown) are
- * written as \\u{…} escapes, and a backslash as \\\\ so the escaping is unambiguous.
- */
-export function escapeForTerminal(text: string): string {
-  return text.replace(/[\\\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g, (c) =>
-    c === '\\' ? '\\\\' : `\\u{${c.codePointAt(0)?.toString(16) ?? ''}}`);
-}
 
 const scan: Command = {
   summary: 'print the text of every QR code in image files',
@@ -42,7 +33,7 @@ const scan: Command = {
         report.push({ file, error: facing });
         if (!values.json) {
           const name = escapeForTerminal(path.basename(file));
-          ctx.stderr.write(`authdesk: ${positionals.length > 1 ? `${name}: ` : ''}${facing.message}\n`);
+          ctx.stderr.write(`authdesk: ${positionals.length > 1 ? `${name}: ` : ''}${escapeForTerminal(facing.message)}\n`);
         }
       }
     }

@@ -4,6 +4,7 @@
  */
 import { promises as fs } from 'node:fs';
 import { BackupError } from '../../core/errors.js';
+import { escapeForTerminal } from '../../core/text/terminal.js';
 
 /** A passphrase file loses ONE trailing line ending (what editors and `echo` add), nothing else. */
 export function stripOneEol(text: string): string {
@@ -30,7 +31,8 @@ export function promptHidden(prompt: string, output: { write(text: string): unkn
   const stdin = process.stdin;
   if (!stdin.isTTY) return Promise.reject(new BackupError('PASSPHRASE_NEEDED', 'A passphrase is needed: give it with --passphrase-file FILE (or "-" for standard input).'));
   return new Promise((resolve) => {
-    output.write(prompt);
+    // Prompts are ours today; escaped anyway, so one built from a file name can never go raw.
+    output.write(escapeForTerminal(prompt));
     stdin.setRawMode(true);
     stdin.resume();
     stdin.setEncoding('utf8');

@@ -54,7 +54,7 @@ describe('authdesk scan', () => {
     execFileSync('qrencode', ['-o', png, '-s', '4', '--', 'hello\u001b]0;pwned\u0007\nsecond line']);
     const r = await runCli(['scan', png]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toBe('hello\\u{1b}]0;pwned\\u{7}\\u{a}second line\n');
+    expect(r.stdout).toBe('hello\\u001b]0;pwned\\u0007\\u000asecond line\n');
   });
 
   it('--json reports payloads and errors per file', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { classifyPayload, safeDisplayText, NOT_AUTHENTICATOR_MESSAGE } from '../../core/qr/payload.js';
 import { accountsFromPayloads } from '../../node/qr/scan.js';
-import { escapeForTerminal } from '../../cli/commands/scan.js';
+import { escapeForTerminal } from '../../core/text/terminal.js';
 import { oracleUri } from '../helpers/qr-protobuf.js';
 import { isAuthdeskError } from '../../core/errors.js';
 
@@ -86,7 +86,7 @@ describe('accountsFromPayloads', () => {
 
 describe('escapeForTerminal', () => {
   it('keeps a payload on one line and terminal escapes inert', () => {
-    expect(escapeForTerminal('a\nb\u001b[31mc\\d\u202e')).toBe('a\\u{a}b\\u{1b}[31mc\\\\d\\u{202e}');
+    expect(escapeForTerminal('a\nb\u001b[31mc\\d\u202e')).toBe('a\\u000ab\\u001b[31mc\\d\\u202e');
     expect(escapeForTerminal(AWS)).toBe(AWS);
   });
 });
