@@ -58,7 +58,17 @@ const RAW_WRITERS = new WeakMap<Writer, Writer>();
 const SAFE_CONTEXTS = new WeakSet<CliContext>();
 
 function safeWriter(raw: Writer): Writer {
-  const writer: Writer = { write: (text: unknown) => raw.write(escapeForTerminal(typeof text === 'string' ? text : String(text), { keepLayout: true })) };
+  const writer = {
+    write: (text: unknown) => raw.write(escapeForTerminal(typeof text === 'string' ? text : String(text), { keepLayout: true })),
+    // Whether the stream is a terminal decides behaviour (cli/release-gate.ts writesToTerminal):
+    // the wrapper answers for the stream under it.
+    get isTTY(): boolean | undefined {
+      return (raw as { isTTY?: boolean }).isTTY;
+    },
+    get columns(): number | undefined {
+      return (raw as { columns?: number }).columns;
+    },
+  };
   RAW_WRITERS.set(writer, raw);
   return writer;
 }
