@@ -16,7 +16,7 @@ const vitestArgs = process.argv.slice(2);
 const TOOLS = [
   ['chromium', 'chromium'], ['oathtool', 'oathtool'], ['qrencode', 'qrencode'], ['chronyd', 'chrony'],
   ['faketime', 'faketime'], ['ffmpeg', 'ffmpeg'], ['convert', 'imagemagick'], ['gnome-keyring-daemon', 'gnome-keyring'],
-  ['dbus-run-session', 'dbus'], ['secret-tool', 'libsecret-tools'],
+  ['dbus-run-session', 'dbus'], ['secret-tool', 'libsecret-tools'], ['aws', 'awscli'],
 ];
 
 function has(tool) {
