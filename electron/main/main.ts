@@ -65,6 +65,7 @@ import { RETRY_BUTTON, startupErrorDialog } from './startup-error.js';
 import { copyCodeFromTray, createTrayController, type TrayController } from './tray-controller.js';
 import { toMenuTemplate, type TrayAction } from './tray-menu.js';
 import { applicationMenuTemplate, closeBehavior, DEFAULT_SHOW_SHORTCUT, revealWindow } from './window-policy.js';
+import { createPromptController, promptBounds, promptWindowOptions } from './release-prompt.js';
 
 const dev = !app.isPackaged;
 /** Longest a quit waits for the clipboard clear and quit hooks. */
@@ -331,10 +332,27 @@ async function start(): Promise<void> {
 
   // Events go to the window; the shell also listens to keep the tray and its settings copy current.
   let trayController: TrayController | null = null;
-  const windowEvents = createEventSink(() => (win && !win.isDestroyed() ? [win.webContents] : []));
+  // The approval prompt (release-prompt.ts): its own small window, so it works from the tray.
+  const prompt = createPromptController({
+    create() {
+      const window = new BrowserWindow(promptWindowOptions(promptBounds(screen.getPrimaryDisplay().workArea), {
+        ...secureWebPreferences({ preload: path.join(app.getAppPath(), 'dist', 'preload', 'preload.cjs'), devTools: dev }),
+        contextIsolation: true,
+        sandbox: true,
+        nodeIntegration: false,
+        webSecurity: true,
+      }));
+      window.setContentProtection(true);
+      window.setVisibleOnAllWorkspaces(true);
+      void window.loadURL(`${APP_ENTRY_URL}#release-prompt`);
+      return window;
+    },
+  });
+  const windowEvents = createEventSink(() => [...(win && !win.isDestroyed() ? [win.webContents] : []), ...prompt.webContents()]);
   const events: EventSink = {
     emit<E extends EventName>(name: E, payload: EventPayload<E>) {
       windowEvents.emit(name, payload);
+      if (name === 'release.pending') prompt.update((payload as EventPayload<'release.pending'>).length);
       if (name === 'accounts.changed' || name === 'lock.changed' || name === 'settings.changed') void trayController?.refresh();
     },
   };
@@ -373,6 +391,12 @@ async function start(): Promise<void> {
   // A change made just before quitting still gets its automatic backup.
   onBeforeQuit(() => services.backup.flush());
   const unregisterIpc = registerIpc(ipcMain, services.dispatch(appOriginCheck(APP_ENTRY_URL)));
+  // The local channel the CLI asks for approvals on (docs/approvals.md). Without it (another instance
+  // already answers, an unsafe folder), "Ask" accounts say "the app is not running" in the CLI.
+  const releaseChannel = await services.release.startChannel({}).catch((error: unknown) => {
+    log('approval channel', error);
+    return null;
+  });
   const stopWatch = watchVault(dataDir, () => events.emit('accounts.changed', { source: 'external' }));
   // Keep the login item in step with the setting (the AppImage may have moved since it was written).
   if (settings.startAtLogin) applyLoginItem(true).catch((error: unknown) => log('start at login', error));
@@ -442,6 +466,8 @@ async function start(): Promise<void> {
     stopWatch();
     unregisterIpc();
     services.dispose();
+    prompt.close();
+    void releaseChannel?.close();
     tray?.destroy();
     const cleanup = Promise.all([clipboardPort.settled(), runQuitHooks((error) => log('quit hook', error))]);
     const limit = new Promise((resolve) => setTimeout(resolve, QUIT_CLEANUP_MS));

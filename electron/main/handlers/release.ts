@@ -3,7 +3,9 @@
  * over the vault, the app lock and the activity log, and the `release.*` IPC handlers. The socket
  * server is started by the shell (main.ts) and by tests with `startChannel()`.
  */
+import { watch } from 'node:fs';
 import { parseReleasePolicy, type ReleasePolicy } from '../../../core/release/policy.js';
+import { ACTIVITY_FILE } from '../../../node/release/activity-store.js';
 import { displayName } from '../../../core/vault/model.js';
 import type { VaultApi } from '../../../core/vault/api.js';
 import type { AppLock } from '../../../node/app-lock.js';
@@ -106,14 +108,42 @@ export function createReleaseWiring(deps: ReleaseDeps): ReleaseWiring {
   return {
     service,
     handlers,
-    startChannel: (options = {}) =>
-      startReleaseServer({
+    async startChannel(options = {}) {
+      const server = await startReleaseServer({
         // The same computation as the CLI's, from the same environment.
         socketPath: options.socketPath ?? releaseChannelPath(),
         handler: service,
         ...(options.platform ? { platform: options.platform } : {}),
         ...(options.verifyPeer ? { verifyPeer: options.verifyPeer } : {}),
         ...(deps.onError ? { onError: deps.onError } : {}),
-      }),
+      });
+      // Releases under "Always" are logged by the CLI itself: watch the log so Settings › Activity
+      // and the one-time suggestion see them too (debounced: one read per burst of writes).
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      let watcher: ReturnType<typeof watch> | undefined;
+      try {
+        watcher = watch(deps.dataDir, (_event, name) => {
+          if (name !== ACTIVITY_FILE || timer) return;
+          timer = setTimeout(() => {
+            timer = undefined;
+            void activity.read().then((entries) => {
+              const last = entries.at(-1);
+              if (last) deps.events.emit('release.logged', last);
+            }, () => undefined);
+          }, 200);
+        });
+        watcher.on('error', () => undefined);
+      } catch (error) {
+        deps.onError?.(error);
+      }
+      return {
+        path: server.path,
+        async close() {
+          watcher?.close();
+          if (timer) clearTimeout(timer);
+          await server.close();
+        },
+      };
+    },
   };
 }

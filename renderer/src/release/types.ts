@@ -1,0 +1,1 @@
+export type { ActivityEntry, Grant, ReleasePolicy, ReleaseRequest, ReleaseSuggestion } from '../../../electron/ipc/channels/release.js';
