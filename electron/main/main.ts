@@ -39,6 +39,7 @@ import { createAppProtocolHandler } from './app-protocol.js';
 import { isCameraAllowed } from './camera-gate.js';
 import { bridgeAsyncClipboard } from './clipboard-bridge.js';
 import { appOriginCheck } from './handlers/dispatch.js';
+import { createCliToolDeps } from './cli-tool.js';
 import { createAppServices, type AppServices } from './handlers/index.js';
 import { createEventSink, registerIpc, type EventSink } from './handlers/register.js';
 import { watchVault } from './handlers/vault-watch.js';
@@ -381,6 +382,8 @@ async function start(): Promise<void> {
       if (loginChanged) applyLoginItem(next.startAtLogin).catch((error: unknown) => log('start at login', error));
     },
     onInternalError: (channel: string, error: unknown) => log('IPC', channel, error),
+    // "Use with the AWS CLI…" and "Install the command-line tool" (cli-tool.ts, docs/packaging.md).
+    aws: createCliToolDeps(app),
   };
   // "Unlock with Touch ID": macOS only (Electron has no Windows Hello or polkit API; docs/SECURITY.md).
   const systemAuth = createSystemAuth(process.platform, systemPreferences, (error) => log('Touch ID', error));

@@ -10,6 +10,7 @@ import type { Account } from '../../../core/vault/model.js';
 import { channel, event, type HandlerFunction } from '../channel.js';
 import { s } from '../schema.js';
 import { accountId } from './common.js';
+import { installCli, setupProfile } from './aws-profile.js';
 
 export interface AwsProfileView {
   readonly name: string;
@@ -85,6 +86,10 @@ export const aws = {
     link: channel(s.object({ id: accountId, serial, userName })).returns<Account>(),
     /** authdesk.aws.consolePair({id}) — "MFA code 1" and "MFA code 2" at once (console assist). */
     consolePair: channel(s.object({ id: accountId })).returns<ConsolePairView>(),
+    /** authdesk.aws.setupProfile({...}) — "Use with the AWS CLI…": preview or write the profile (aws-profile.ts). */
+    setupProfile,
+    /** authdesk.aws.installCli() — "Install the command-line tool" (aws-profile.ts). */
+    installCli,
   },
   events: {
     /** One step of a running flow (enroll, finish, cleanup, resync). */

@@ -15,6 +15,7 @@ import type { IamPort } from '../../../core/iam/port.js';
 import type { CodeLedgerPort } from '../../../core/aws/code-reuse.js';
 import type { VaultApi } from '../../../core/vault/api.js';
 import type { AwsEnrollView, AwsHandlers, AwsProfileView, AwsProgress } from '../../ipc/channels/aws.js';
+import { createAwsProfileHandlers, type AwsProfileDeps } from './aws-profile.js';
 
 export interface ClosableIamPort extends IamPort {
   destroy(): void;
@@ -32,6 +33,9 @@ export interface AwsHandlerDeps {
   readonly now?: () => number;
   /** The used-code ledger shared with the CLI (node/aws/code-ledger.ts over the data directory). */
   readonly ledger?: CodeLedgerPort;
+  /** "Use with the AWS CLI…" and "Install the command-line tool" (./aws-profile.ts). */
+  readonly cliInvocation?: AwsProfileDeps['cliInvocation'];
+  readonly installCli?: AwsProfileDeps['installCli'];
 }
 
 async function defaultPort(profile: string | undefined): Promise<ClosableIamPort> {
@@ -81,6 +85,7 @@ export function createAwsHandlers(deps: AwsHandlerDeps): AwsHandlers {
   }
 
   return {
+    ...createAwsProfileHandlers({ vault: deps.vault, ...(deps.cliInvocation ? { cliInvocation: deps.cliInvocation } : {}), ...(deps.installCli ? { installCli: deps.installCli } : {}) }),
     profiles: () => (deps.listProfiles ?? defaultProfiles)(),
     whoami: ({ profile }) => withPort(profile, async (iam) => {
       const user = await iam.getUser();

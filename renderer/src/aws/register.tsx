@@ -7,6 +7,7 @@ import { awsApi } from './aws-api.js';
 import { AwsSettings } from './AwsSettings.js';
 import { AwsWizard } from './AwsWizard.js';
 import { ConsoleAssist } from './ConsoleAssist.js';
+import { CliToolSettings, UseWithCli } from './UseWithCli.js';
 import { isAwsConsoleAccount, needsConsoleCodes } from './console.js';
 import './aws.css';
 
@@ -18,7 +19,13 @@ if (available()) {
     icon: <span aria-hidden="true" className="aws-icon">AWS</span>, View: AwsWizard,
   });
   registerSettingsSection({ id: 'aws', title: 'AWS', order: 25, View: AwsSettings });
+  registerSettingsSection({ id: 'cli', title: 'Command line', order: 26, View: CliToolSettings });
 }
+registerAccountAction({
+  id: 'aws-cli-profile', label: 'Use with the AWS CLI…',
+  appliesTo: (a) => available() && a.type === 'totp' && a.status === 'active' && a.awsSerial !== undefined,
+  View: UseWithCli,
+});
 registerAccountAction({
   id: 'aws-console', label: 'AWS console codes…',
   appliesTo: (a) => available() && isAwsConsoleAccount(a),
