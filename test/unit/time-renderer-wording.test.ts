@@ -10,11 +10,17 @@ describe('renderer time wording matches core', () => {
       expect(renderer.formatDuration(ms)).toBe(core.formatDuration(ms));
     }
   });
+  it('formatOffset and describeClock (the confirm dialog)', () => {
+    for (const ms of [0, 30, -49, 50, 90_000, -75_000, 3 * 86_400_000, -3 * 86_400_000, 289_440_000_000]) {
+      expect(renderer.formatOffset(ms)).toBe(core.formatOffset(ms));
+      expect(renderer.describeClock(ms)).toBe(core.describeClock(ms));
+    }
+  });
   it('describeStepAdjust', () => {
     for (const steps of [-10, -2, -1, 0, 1, 3, 10]) for (const period of [30, 60]) expect(renderer.describeStepAdjust(steps, period)).toBe(core.describeStepAdjust(steps, period));
   });
   it('has a short label for every health state', () => {
-    const states: core.ClockHealthState[] = ['unknown', 'fine', 'corrected', 'uncorrected', 'stale'];
+    const states: core.ClockHealthState[] = ['unknown', 'fine', 'corrected', 'uncorrected', 'stale', 'unverified'];
     expect(new Set(states.map((s) => renderer.shortLabel(s, false))).size).toBe(states.length);
     expect(renderer.shortLabel('fine', true)).toBe('Checking clock…');
   });

@@ -3,6 +3,7 @@ import { call, messageOf } from '../api.js';
 import { timeApi } from './time-api.js';
 import { useTimeStatus } from './useTimeStatus.js';
 import { shortLabel } from './wording.js';
+import { ConfirmOffset } from './ConfirmOffset.js';
 
 /**
  * The header's clock-health pill: a coloured dot and a short label; the full sentence as its
@@ -62,9 +63,12 @@ export function ClockHealthIndicator() {
           <p className="clock-health__detail">{health.detail}</p>
           {status.lastError ? <p className="clock-health__error" role="alert">Last check failed: {status.lastError.message}</p> : null}
           {error ? <p className="clock-health__error" role="alert">{error}</p> : null}
-          <button type="button" className="button button--small" disabled={measuring} onClick={() => void check()}>
-            {measuring ? 'Checking…' : 'Check now'}
-          </button>
+          <div className="clock-health__actions">
+            <button type="button" className="button button--small" disabled={measuring} onClick={() => void check()}>
+              {measuring ? 'Checking…' : 'Check now'}
+            </button>
+            {status.pending ? <ConfirmOffset status={status} /> : null}
+          </div>
         </div>
       ) : null}
     </div>

@@ -3,6 +3,7 @@ import { call, messageOf } from '../api.js';
 import { useSettings } from '../settings-context.js';
 import { timeApi } from './time-api.js';
 import { useTimeStatus } from './useTimeStatus.js';
+import { ConfirmOffset } from './ConfirmOffset.js';
 import type { TimeServerChoice } from './types.js';
 
 /** Settings › Time sync: the clock's health, "Check now", correction on/off, the NTP servers. */
@@ -63,9 +64,12 @@ export function TimeSettings() {
           {status?.lastError ? <span className="setting__description clock-health__error" role="alert">Last check failed: {status.lastError.message}</span> : null}
           {error ? <span className="setting__description clock-health__error" role="alert">{error}</span> : null}
         </span>
-        <button type="button" className="button button--small" disabled={measuring || !timeApi()} onClick={() => void check()}>
-          {measuring ? 'Checking…' : 'Check now'}
-        </button>
+        <span className="setting__buttons">
+          {status?.pending ? <ConfirmOffset status={status} onDone={(s) => notify(s.health.headline)} /> : null}
+          <button type="button" className="button button--small" disabled={measuring || !timeApi()} onClick={() => void check()}>
+            {measuring ? 'Checking…' : 'Check now'}
+          </button>
+        </span>
       </div>
       <label className="setting setting--switch">
         <span className="setting__text">

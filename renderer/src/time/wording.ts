@@ -15,6 +15,18 @@ export function formatDuration(ms: number): string {
   return `${Math.round(abs / 86_400_000)} days`;
 }
 
+/** As core formatOffset: "+90.012 s". */
+export function formatOffset(offsetMs: number): string {
+  const sign = offsetMs < 0 ? '-' : '+';
+  return `${sign}${(Math.abs(offsetMs) / 1000).toFixed(3)} s`;
+}
+
+/** As core describeClock: "your clock is 3 days slow". */
+export function describeClock(offsetMs: number): string {
+  if (Math.abs(offsetMs) < 50) return 'your clock is right';
+  return `your clock is ${formatDuration(offsetMs)} ${offsetMs > 0 ? 'slow' : 'fast'}`;
+}
+
 /** As core describeStepAdjust. */
 export function describeStepAdjust(steps: number, periodSeconds: number): string {
   if (steps === 0) return 'Codes follow the corrected clock. Adjust only if this service keeps rejecting correct codes because its own clock is off.';
