@@ -12,6 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error -- a plain .mjs build script without types
 import { buildCliExecutable, inputHash } from '../../scripts/build-cli-exe.mjs';
 import { oathtoolTotp, tempDir, type CliResult } from '../helpers/cli.js';
+import { describeInstancesRaw } from '../helpers/iam-sts.js';
+import { IamServer } from '../iam-server/server.js';
 
 const SECRET = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
 let home: ReturnType<typeof tempDir>;
@@ -88,6 +90,33 @@ describe('the standalone authdesk executable, with no Node on PATH', () => {
     const result = await runExe(['aws', 'setup-profile', 'work', '--source-profile', 'default', '--print']);
     expectExit(result, 0);
     expect(result.stdout).toContain(`credential_process = "${exe}" aws credentials --profile default --serial arn:aws:iam::123456789012:mfa/alice\n`);
+  });
+
+  it('aws credentials (the credential_process path) gives an MFA session from the test server, then the cached one', async () => {
+    const server = await IamServer.start();
+    try {
+      const user = server.tutorialUser('exe-user');
+      const dir = path.join(home.path, 'aws-exe');
+      mkdirSync(dir);
+      const { writeFileSync } = await import('node:fs');
+      writeFileSync(path.join(dir, 'config'), `[default]\nregion = us-east-1\nendpoint_url = ${server.url}\n`);
+      writeFileSync(path.join(dir, 'credentials'), `[default]\naws_access_key_id = ${user.key.accessKeyId}\naws_secret_access_key = ${user.key.secretAccessKey}\n`);
+      const extra = { AWS_CONFIG_FILE: path.join(dir, 'config'), AWS_SHARED_CREDENTIALS_FILE: path.join(dir, 'credentials'), AUTHDESK_DATA_DIR: path.join(dir, 'data') };
+      expectExit(await runExe(['add', '--secret', user.device!.seedBase32, '--issuer', 'Amazon Web Services', '--label', 'exe-user@123456789012', '--aws-serial', user.device!.serialNumber], extra), 0);
+      const args = ['aws', 'credentials', '--profile', 'default', '--serial', user.device!.serialNumber];
+      const first = await runExe(args, extra);
+      expectExit(first, 0);
+      const creds = JSON.parse(first.stdout) as { Version: number; AccessKeyId: string; SecretAccessKey: string; SessionToken: string };
+      expect(creds.Version).toBe(1);
+      const response = await describeInstancesRaw(server, { accessKeyId: creds.AccessKeyId, secretAccessKey: creds.SecretAccessKey, sessionToken: creds.SessionToken });
+      expect(response.status, response.body).toBe(200);
+      const second = await runExe(args, extra);
+      expectExit(second, 0);
+      expect((JSON.parse(second.stdout) as { AccessKeyId: string }).AccessKeyId).toBe(creds.AccessKeyId);
+      expect(server.count('GetSessionToken', { ok: true, userName: 'exe-user' })).toBe(1);
+    } finally {
+      await server.close();
+    }
   });
 
   it('an image command says it needs the app or the npm package, in one line', async () => {
