@@ -77,7 +77,12 @@ const add: Command = {
       drafts = [{ ...drafts[0]!, awsSerial: parseMfaSerial(values['aws-serial']).arn }];
     }
     const vault = await openVault();
-    const added = drafts.length === 1 ? [await vault.add(drafts[0]!)] : [...(await vault.addMany(drafts))];
+    // Ctrl-C / SIGTERM while the seeds are stored roll the add back (cli/interrupt.ts). A key
+    // already in the vault (whatever its name) is refused by the vault with DUPLICATE_SECRET.
+    const { runInterruptible } = await import('../interrupt.js');
+    const outcome = await runInterruptible(ctx, values.json === true, (signal) => vault.addMany(drafts, undefined, { signal }));
+    if (!outcome.done) return outcome.status;
+    const added = outcome.value;
     if (values.json) printJson(ctx, added.length === 1 ? accountSummary(added[0]!) : added.map(accountSummary));
     else for (const account of added) printLine(ctx, `Added ${displayName(account)}\n  ${accountLine(account)}`);
     return EXIT.OK;

@@ -160,7 +160,14 @@ export async function runImport(ctx: CliContext, request: ImportRequest): Promis
       }
     }
     : undefined;
-  const added = await applyImport(vault, plan, { skipUnsupported: true, ...(progress ? { onProgress: progress } : {}) });
+  // Ctrl-C / SIGTERM during the keychain writes roll the whole import back (cli/interrupt.ts).
+  const { runInterruptible } = await import('../interrupt.js');
+  const outcome = await runInterruptible(ctx, json, (signal) => applyImport(vault, plan, { skipUnsupported: true, signal, ...(progress ? { onProgress: progress } : {}) }));
+  if (!outcome.done) {
+    if (progress) ctx.stderr.write('\n');
+    return outcome.status;
+  }
+  const added = outcome.value;
   const { maybeAutoBackup } = await import('../../node/backup/auto.js');
   const backup = await maybeAutoBackup(vault);
   if (json) printJson(ctx, { ...summary, imported: added.length, ids: added.map((a) => a.id), autoBackup: backup.status });

@@ -1,12 +1,14 @@
+import { base32ToBytes, normalizeBase32Secret, wipe } from '../otp/base32.js';
 import type { OtpauthData } from '../otpauth/uri.js';
 import { describeAccount, type PortableAccount } from './account.js';
 import type { ImportFormat, ParsedImport, UnsupportedEntry } from './import/types.js';
 
 /**
- * Duplicates: the same secret, issuer and label (issuer and label compared trimmed, Unicode NFC and
- * case-insensitively — "GitHub" and "github" with the same key are the same account). Same names
- * with a different secret are NOT duplicates (a re-enrolled device has a new key: both are kept,
- * and the person removes the dead one).
+ * Duplicates: the same secret key, whatever the names (a key makes the same codes under any name;
+ * an account recovered after an interrupted import, or renamed since, is still the same account).
+ * Keys are compared as decoded bytes, so two spellings of one key match. Same names with a
+ * different secret are NOT duplicates (a re-enrolled device has a new key: both are kept, and the
+ * person removes the dead one).
  */
 
 export function nameKey(account: Pick<OtpauthData, 'issuer' | 'label'>): string {
@@ -14,8 +16,16 @@ export function nameKey(account: Pick<OtpauthData, 'issuer' | 'label'>): string 
   return `${norm(account.issuer)}\u0000${norm(account.label)}`;
 }
 
-export function duplicateKey(account: Pick<OtpauthData, 'issuer' | 'label' | 'secret'>): string {
-  return `${account.secret}\u0000${nameKey(account)}`;
+/** The identity of an account for duplicate checks: its key's bytes (hex; in memory only). */
+export function duplicateKey(account: Pick<OtpauthData, 'secret'>): string {
+  try {
+    const bytes = base32ToBytes(normalizeBase32Secret(account.secret));
+    const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+    wipe(bytes);
+    return hex;
+  } catch {
+    return `raw:${account.secret}`;
+  }
 }
 
 export interface DuplicateEntry {
@@ -33,8 +43,8 @@ export interface ImportPlan {
 
 /**
  * Split a parsed file into what to add and what is a duplicate. `existing` holds the vault's
- * accounts that share issuer and label with some incoming account, with their secrets (the node
- * layer reads only those seeds from the keychain — see `namesToCheck`).
+ * accounts that hold the key of some incoming account, with that key (the node layer finds them
+ * with one bulk keychain read: VaultApi.accountsWithSecrets).
  */
 export function planImport(parsed: ParsedImport, existing: readonly Pick<OtpauthData, 'issuer' | 'label' | 'secret'>[]): ImportPlan {
   const inVault = new Set(existing.map(duplicateKey));
@@ -46,8 +56,9 @@ export function planImport(parsed: ParsedImport, existing: readonly Pick<Otpauth
     : parsed.accounts;
   for (const account of ordered) {
     const key = duplicateKey(account);
-    if (inVault.has(key)) duplicates.push({ name: describeAccount(account), reason: 'already in this vault' });
-    else if (seen.has(key)) duplicates.push({ name: describeAccount(account), reason: 'appears earlier in the file' });
+    const name = describeAccount(account);
+    if (inVault.has(key)) duplicates.push({ name, reason: 'already in this vault' });
+    else if (seen.has(key)) duplicates.push({ name, reason: 'appears earlier in the file' });
     else {
       seen.add(key);
       toAdd.push(account);

@@ -56,6 +56,14 @@ export interface ReconcileReport {
    * never touched. Many here with an empty vault usually means the vault file was lost.
    */
   readonly otherVaults: ReadonlyArray<{ readonly vaultId: string; readonly items: number }>;
+  /**
+   * Account ids of a batch (add/import/restore) whose process died mid-way: their keychain items
+   * were deleted, so the batch left nothing behind (docs/storage.md, "Batches"). Optional for
+   * reports made before this existed.
+   */
+  readonly rolledBack?: readonly string[];
+  /** Orphan items holding a seed that an account of the vault already has: deleted (a copy loses nothing). */
+  readonly redundant?: readonly string[];
 }
 
 export interface ClockState {
@@ -77,8 +85,18 @@ export interface VaultApi {
   /** Accounts matching an id, an AWS serial ARN or issuer/label text (case-insensitive). */
   find(query: string): Promise<readonly Account[]>;
   add(input: NewAccount): Promise<Account>;
-  /** All or nothing: on failure no account of the batch remains (seeds written are removed). */
-  addMany(inputs: readonly NewAccount[], onProgress?: (done: number, total: number) => void): Promise<readonly Account[]>;
+  /**
+   * All or nothing: on failure no account of the batch remains (seeds written are removed), also
+   * across a crash (the batch's intent is journaled; the next reconciliation rolls it back). A seed
+   * already in the vault (whatever its account's name) fails the batch with DUPLICATE_SECRET.
+   * Aborting `options.signal` stops before the next keychain write and rolls back (INTERRUPTED).
+   */
+  addMany(inputs: readonly NewAccount[], onProgress?: (done: number, total: number) => void, options?: { readonly signal?: { readonly aborted: boolean } }): Promise<readonly Account[]>;
+  /**
+   * For each given secret (base32, any spelling), the account of this vault that already holds the
+   * same key, whatever its name, or undefined. One bulk keychain read at most; nothing is stored.
+   */
+  accountsWithSecrets(secrets: readonly string[]): Promise<ReadonlyArray<Account | undefined>>;
   update(id: string, patch: AccountPatch): Promise<Account>;
   remove(id: string): Promise<void>;
   /** New order: the given ids first, in that order; others keep their relative order after. */

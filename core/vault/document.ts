@@ -13,6 +13,7 @@ import {
   DEFAULT_SETTINGS,
   VAULT_DOCUMENT_VERSION,
   type Account,
+  type BatchInProgress,
   type Settings,
   type PendingTimeOffset,
   type TimeOffsetRecord,
@@ -112,7 +113,19 @@ function validateDocument(doc: Json, where: string): VaultDocument {
   });
   const settingsRaw = doc['settings'] ?? {};
   const settings = validateSettings(settingsRaw, (what) => corrupt(where, `settings: ${what}`));
-  return { format: DOCUMENT_FORMAT, version: VAULT_DOCUMENT_VERSION, vaultId, accounts, settings };
+  const batch = doc['batchInProgress'] === undefined ? undefined : validateBatch(doc['batchInProgress'], (what) => corrupt(where, `batchInProgress: ${what}`));
+  return { format: DOCUMENT_FORMAT, version: VAULT_DOCUMENT_VERSION, vaultId, accounts, settings, ...(batch ? { batchInProgress: batch } : {}) };
+}
+
+/** The journal of a batch in progress (core/vault/vault.ts addMany): ids only, never a secret. */
+export function validateBatch(value: unknown, fail: (what: string) => AuthdeskError): BatchInProgress {
+  if (!isObject(value)) throw fail('not an object');
+  const { startedAt, accountIds } = value;
+  if (typeof startedAt !== 'string' || Number.isNaN(Date.parse(startedAt))) throw fail('"startedAt" is not a date');
+  if (!Array.isArray(accountIds) || accountIds.length > DOCUMENT_LIMITS.MAX_ACCOUNTS || !accountIds.every((id) => typeof id === 'string' && ID_PATTERN.test(id))) {
+    throw fail('"accountIds" is not a list of account ids');
+  }
+  return { startedAt, accountIds: accountIds as string[] };
 }
 
 function str(o: Json, key: string, fail: (what: string) => AuthdeskError, optional = false): string | undefined {

@@ -124,6 +124,20 @@ export interface VaultDocument {
   readonly vaultId: string;
   readonly accounts: readonly Account[];
   readonly settings: Settings;
+  /**
+   * Present only while an add/import writes seeds (saved before the first seed is written, cleared
+   * by the save that adds the accounts). Found at the next reconciliation, it means that process
+   * died mid-batch: the listed items are deleted (rolled back). docs/storage.md, "Batches".
+   */
+  readonly batchInProgress?: BatchInProgress;
+}
+
+/** The intent of a batch of seed writes, recorded before the first one. */
+export interface BatchInProgress {
+  /** ISO time the batch started (local clock). */
+  readonly startedAt: string;
+  /** Account ids whose keychain items this batch may have written; none is in `accounts` yet. */
+  readonly accountIds: readonly string[];
 }
 
 /** Keychain service name for all seeds. */

@@ -11,7 +11,7 @@
  *    memory until forgetSecrets().
  */
 import { offsetApplicable } from '../time/trust.js';
-import { AuthdeskError, InputError, KeychainError, VaultError, toUserFacing } from '../errors.js';
+import { AuthdeskError, InputError, KeychainError, VaultError, isAuthdeskError, toUserFacing } from '../errors.js';
 import { normalizeBase32Secret, base32ToBytes, wipe } from '../otp/base32.js';
 import { assertCounter, assertDigits, assertPeriod, hotp, timeStep } from '../otp/otp.js';
 import { HASH_ALGORITHMS, type HmacFn } from '../otp/types.js';
@@ -27,6 +27,7 @@ import type {
 import { DOCUMENT_LIMITS, newVaultDocument, validateAccount, validateSettings } from './document.js';
 import { displayName, keychainAccountName, type Account, type Settings, type VaultDocument } from './model.js';
 import type { Clock, DocumentStore, Random, SecretStore } from './ports.js';
+import { decodeSeedRecord, encodeSeedRecord, type SeedParameters, type SeedRecord } from './seed-record.js';
 
 export interface VaultDeps {
   readonly secrets: SecretStore;
@@ -136,6 +137,84 @@ function prepare(input: NewAccount): Prepared {
     throw new InputError('INVALID_STATUS', 'The account status must be active, pending or recovered.');
   }
   return { secret, meta };
+}
+
+/** Options of `addMany` beyond progress. */
+export interface AddManyOptions {
+  /** Aborting stops before the next seed write and rolls the batch back (INTERRUPTED). An
+   * AbortSignal fits; the core names only what it reads (it has no DOM or Node types). */
+  readonly signal?: { readonly aborted: boolean };
+}
+
+function interrupted(): InputError {
+  return new InputError('INTERRUPTED', 'Interrupted: nothing was added.');
+}
+
+function withoutBatch(doc: VaultDocument): VaultDocument {
+  if (!doc.batchInProgress) return doc;
+  const { batchInProgress: _, ...rest } = doc;
+  return rest;
+}
+
+/** The parameters stored with an account's seed (core/vault/seed-record.ts). */
+function seedParameters(account: Account): SeedParameters {
+  return {
+    type: account.type,
+    algorithm: account.algorithm,
+    digits: account.digits,
+    period: account.period,
+    ...(account.counter === undefined ? {} : { counter: account.counter }),
+    issuer: account.issuer,
+    label: account.label,
+    ...(account.awsSerial === undefined ? {} : { awsSerial: account.awsSerial }),
+    ...(account.awsUser === undefined ? {} : { awsUser: account.awsUser }),
+    ...(account.status === 'pending' ? { status: 'pending' as const } : {}),
+  };
+}
+
+function bytesHex(bytes: Uint8Array): string {
+  let out = '';
+  for (const b of bytes) out += b.toString(16).padStart(2, '0');
+  return out;
+}
+
+/** A seed's identity for duplicate checks: its decoded bytes (two spellings of one key match). */
+function secretFingerprint(secret: string): string | undefined {
+  try {
+    const bytes = base32ToBytes(normalizeBase32Secret(secret));
+    const hex = bytesHex(bytes);
+    wipe(bytes);
+    return hex;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The account an orphan item becomes. A seed record carries every parameter and both names, so
+ * the account is exact; a legacy item (bare base32) gets the common defaults (SHA1, 6 digits, 30 s)
+ * and the issuer "Recovered", for the person to check. A pending AWS seed stays pending (its
+ * enrollment can be finished); everything else is marked 'recovered'.
+ */
+function recoveredAccount(id: string, record: SeedRecord, serialsTaken: ReadonlySet<string>, createdAt: string, order: number): Record<string, unknown> {
+  const p = record.params;
+  if (!p) return { id, type: 'totp', issuer: RECOVERED_ISSUER, label: id, algorithm: 'SHA1', digits: 6, period: 30, status: 'recovered', createdAt, order };
+  const serial = p.awsSerial !== undefined && !serialsTaken.has(p.awsSerial) ? p.awsSerial : undefined;
+  return {
+    id,
+    type: p.type,
+    issuer: p.issuer,
+    label: p.label || (p.issuer ? '' : id),
+    algorithm: p.algorithm,
+    digits: p.digits,
+    period: p.period,
+    ...(p.type === 'hotp' ? { counter: p.counter ?? 0 } : {}),
+    ...(serial === undefined ? {} : { awsSerial: serial }),
+    ...(p.awsUser === undefined ? {} : { awsUser: p.awsUser }),
+    status: p.status === 'pending' && serial !== undefined ? 'pending' : 'recovered',
+    createdAt,
+    order,
+  };
 }
 
 function sortByOrder(accounts: readonly Account[]): Account[] {
@@ -304,16 +383,19 @@ export class Vault implements VaultApi {
     );
   }
 
-  private decode(account: Account, secret: string): Uint8Array {
-    try {
-      return base32ToBytes(normalizeBase32Secret(secret));
-    } catch (cause) {
-      throw new KeychainError(
-        'SEED_UNREADABLE',
-        `The keychain item of "${displayName(account)}" does not hold a valid secret key (it may have been edited outside Authdesk). Remove the account and add it again.`,
-        { cause, details: { accountId: account.id } },
-      );
-    }
+  /** The item's record (a seed record, or a legacy bare base32 secret), or SEED_UNREADABLE. */
+  private record(account: Account, text: string): SeedRecord {
+    const record = decodeSeedRecord(text);
+    if (record) return record;
+    throw new KeychainError(
+      'SEED_UNREADABLE',
+      `The keychain item of "${displayName(account)}" does not hold a valid secret key (it may have been edited outside Authdesk). Remove the account and add it again.`,
+      { details: { accountId: account.id } },
+    );
+  }
+
+  private decode(account: Account, text: string): Uint8Array {
+    return base32ToBytes(this.record(account, text).secret);
   }
 
   private remember(accountId: string, key: Uint8Array, generation: number): void {
@@ -371,8 +453,40 @@ export class Vault implements VaultApi {
     const account = await this.get(id);
     const secret = await this.deps.secrets.get(this.itemName(account.id));
     if (secret === null) throw this.seedMissing(account);
-    this.decode(account, secret); // validates; the bytes are discarded
-    return normalizeBase32Secret(secret);
+    return this.record(account, secret).secret;
+  }
+
+  async accountsWithSecrets(secrets: readonly string[]): Promise<ReadonlyArray<Account | undefined>> {
+    const doc = await this.reload();
+    const owners = await this.secretOwners(doc);
+    return secrets.map((secret) => {
+      const fingerprint = secretFingerprint(secret);
+      return fingerprint === undefined ? undefined : owners.get(fingerprint);
+    });
+  }
+
+  /**
+   * Which account holds each seed of the vault, keyed by the seed's bytes (hex, in memory only:
+   * never saved, never logged). Cached keys are used; the rest come from ONE keychain list().
+   */
+  private async secretOwners(doc: VaultDocument): Promise<Map<string, Account>> {
+    const owners = new Map<string, Account>();
+    const uncached = doc.accounts.filter((a) => !this.keys.has(a.id));
+    let listed: Map<string, string> | undefined;
+    if (uncached.length > 0) listed = new Map((await this.deps.secrets.list()).map((i) => [i.accountName, i.secret]));
+    for (const account of doc.accounts) {
+      const cached = this.keys.get(account.id);
+      if (cached) {
+        owners.set(bytesHex(cached), account);
+        continue;
+      }
+      const text = listed?.get(keychainAccountName(doc.vaultId, account.id));
+      const record = text === undefined ? null : decodeSeedRecord(text);
+      if (!record) continue; // missing or unreadable: reported elsewhere, cannot be compared
+      const fingerprint = secretFingerprint(record.secret);
+      if (fingerprint !== undefined) owners.set(fingerprint, account);
+    }
+    return owners;
   }
 
   // ---------------------------------------------------------------- codes
@@ -489,21 +603,38 @@ export class Vault implements VaultApi {
     return account;
   }
 
-  async addMany(inputs: readonly NewAccount[], onProgress?: (done: number, total: number) => void): Promise<readonly Account[]> {
+  async addMany(inputs: readonly NewAccount[], onProgress?: (done: number, total: number) => void, options: AddManyOptions = {}): Promise<readonly Account[]> {
+    const entry = (i: number, error: AuthdeskError): AuthdeskError =>
+      inputs.length > 1 ? new InputError(error.code, `Entry ${i + 1} of ${inputs.length}: ${error.message} Nothing was added.`, { cause: error, details: { ...error.details, index: i } }) : error;
     // Validate everything before touching the keychain: a bad entry fails the batch with nothing written.
     const prepared = inputs.map((input, i) => {
       try {
         return prepare(input);
       } catch (error) {
-        if (inputs.length > 1 && error instanceof AuthdeskError) {
-          throw new InputError(error.code, `Entry ${i + 1} of ${inputs.length}: ${error.message} Nothing was added.`, { cause: error, details: { index: i } });
-        }
-        throw error;
+        throw error instanceof AuthdeskError ? entry(i, error) : error;
       }
     });
-    return this.mutate(async (doc) => {
+    return this.mutate(async (current) => {
+      // A batch of a process that died is settled before a new one records its own intent.
+      let doc = current.batchInProgress ? await this.settleBatch(current, await this.deps.secrets.list()) : current;
       if (doc.accounts.length + prepared.length > DOCUMENT_LIMITS.MAX_ACCOUNTS) {
         throw fail('TOO_MANY_ACCOUNTS', `A vault holds at most ${DOCUMENT_LIMITS.MAX_ACCOUNTS} accounts.`);
+      }
+      // The same key twice is the same account twice (same codes), whatever the names say.
+      const owners = await this.secretOwners(doc);
+      const inBatch = new Map<string, number>();
+      for (const [i, p] of prepared.entries()) {
+        const fingerprint = secretFingerprint(p.secret);
+        if (fingerprint === undefined) continue;
+        const owner = owners.get(fingerprint);
+        if (owner) {
+          throw entry(i, new InputError('DUPLICATE_SECRET', `This secret key is already in the vault as "${displayName(owner)}"${owner.status === 'recovered' ? ' (recovered after an interruption)' : ''}: it would make the same codes, so it was not added. Rename that account instead if the name is wrong.`, { details: { existingId: owner.id } }));
+        }
+        const earlier = inBatch.get(fingerprint);
+        if (earlier !== undefined) {
+          throw entry(i, new InputError('DUPLICATE_SECRET', `This secret key is the same as entry ${earlier + 1}'s, so it was not added twice.`, { details: { sameAs: earlier } }));
+        }
+        inBatch.set(fingerprint, i);
       }
       const serials = new Set<string>();
       const ids = new Set<string>();
@@ -515,23 +646,46 @@ export class Vault implements VaultApi {
         ids.add(account.id);
         return account;
       });
+      // Intent first: if this process dies while writing seeds, the next reconciliation finds the
+      // journal and deletes what it wrote (all or nothing even across SIGKILL). A pending AWS seed
+      // is not rolled back: AWS holds the device, so its seed is recovered (as pending) instead.
+      const rollbackIds = accounts.filter((a) => a.status !== 'pending').map((a) => a.id);
+      if (rollbackIds.length > 0) {
+        doc = { ...doc, batchInProgress: { startedAt: new Date(this.deps.clock.now()).toISOString(), accountIds: rollbackIds } };
+        await this.deps.documents.save(doc);
+        this.adopt(doc);
+      }
+      const base: VaultDocument = withoutBatch(doc);
       const total = accounts.length;
       const written: string[] = [];
       try {
-        // Seeds first. A crash from here to the save leaves seeds without metadata: recovered later.
         for (const [i, account] of accounts.entries()) {
+          if (options.signal?.aborted) throw interrupted();
           const name = this.itemName(account.id, doc);
-          await this.deps.secrets.set(name, prepared[i]?.secret ?? '');
+          const p = prepared[i];
+          if (!p) throw fail('INTERNAL', 'A prepared account is missing.');
+          // The record carries every parameter: an orphan of this write is recovered exactly.
+          await this.deps.secrets.set(name, encodeSeedRecord(p.secret, seedParameters(account)));
           written.push(name);
           onProgress?.(i + 1, total);
         }
-        const next: VaultDocument = { ...doc, accounts: [...doc.accounts, ...accounts] };
+        if (options.signal?.aborted) throw interrupted();
+        // One atomic save adds every account and clears the journal.
+        const next: VaultDocument = { ...base, accounts: [...base.accounts, ...accounts] };
         await this.deps.documents.save(next);
         this.adopt(next);
       } catch (error) {
-        // All or nothing: remove the seeds this batch wrote (best effort; what stays is recovered later, never lost).
-        for (const name of written.reverse()) {
-          await this.deps.secrets.delete(name).catch(() => false);
+        // All or nothing: remove the seeds this batch wrote. If a delete fails the journal stays,
+        // so the next reconciliation deletes what is left.
+        let failed = 0;
+        for (const name of [...written].reverse()) {
+          if (!(await this.deps.secrets.delete(name).then(() => true, () => false))) failed++;
+        }
+        if (failed === 0 && doc !== base) {
+          await this.deps.documents.save(base).then(() => this.adopt(base), () => undefined);
+        }
+        if (isAuthdeskError(error, 'INTERRUPTED')) {
+          throw new InputError('INTERRUPTED', `Interrupted: nothing was added${written.length > 0 ? ` (the ${written.length} secret key${written.length === 1 ? '' : 's'} already stored ${written.length === 1 ? 'was' : 'were'} removed again${failed > 0 ? `, except ${failed} that will be removed the next time the vault is opened` : ''})` : ''}.`, { details: { removed: written.length - failed, left: failed } });
         }
         throw error;
       }
@@ -616,11 +770,44 @@ export class Vault implements VaultApi {
     return run;
   }
 
+  /**
+   * Roll back the batch of a process that died mid-way (its journal is in the document and we hold
+   * the lock, so no live process owns it): delete the keychain items it may have written. Ids whose
+   * delete fails stay in the journal for the next time. Returns the document to save.
+   */
+  private async settleBatch(doc: VaultDocument, items: ReadonlyArray<{ accountName: string }>): Promise<VaultDocument & { rolledBack?: string[] }> {
+    const batch = doc.batchInProgress;
+    if (!batch) return doc;
+    const present = new Set(items.map((i) => i.accountName));
+    const inDoc = new Set(doc.accounts.map((a) => a.id));
+    const left: string[] = [];
+    const rolledBack: string[] = [];
+    for (const id of batch.accountIds) {
+      if (inDoc.has(id)) continue; // cannot happen (the final save clears the journal); never delete a listed account's seed
+      const name = this.itemName(id, doc);
+      if (!present.has(name)) continue;
+      if (await this.deps.secrets.delete(name).then(() => true, () => false)) rolledBack.push(id);
+      else left.push(id);
+    }
+    const settled = left.length > 0 ? { ...doc, batchInProgress: { ...batch, accountIds: left } } : withoutBatch(doc);
+    return Object.assign(settled, { rolledBack });
+  }
+
   private runReconcile(): Promise<ReconcileReport> {
-    const run = this.mutate(async (doc) => {
+    const run = this.mutate(async (current) => {
       const generation = this.generation;
-      const prefix = `${doc.vaultId}/`;
-      const all = await this.deps.secrets.list();
+      const prefix = `${current.vaultId}/`;
+      let all = await this.deps.secrets.list();
+      let doc: VaultDocument = current;
+      let rolledBack: string[] = [];
+      if (current.batchInProgress) {
+        const settled = await this.settleBatch(current, all);
+        rolledBack = settled.rolledBack ?? [];
+        const { rolledBack: _, ...clean } = settled;
+        doc = clean;
+        const gone = new Set(rolledBack.map((id) => this.itemName(id, doc)));
+        all = all.filter((i) => !gone.has(i.accountName));
+      }
       const items = all.filter((i) => i.accountName.startsWith(prefix));
       const others = new Map<string, number>();
       for (const i of all) {
@@ -632,47 +819,64 @@ export class Vault implements VaultApi {
       }
       const otherVaults = [...others].map(([vaultId, count]) => ({ vaultId, items: count }));
       const known = new Map(doc.accounts.map((a) => [a.id, a]));
+      /** Items of a batch still to be rolled back (a delete failed): neither recovered nor unusable. */
+      const stillRollingBack = new Set(doc.batchInProgress?.accountIds ?? []);
       const seen = new Set<string>();
+      const owners = new Map<string, Account>();
+      const orphans: Array<{ id: string; accountName: string; secret: string }> = [];
       const recovered: Account[] = [];
       const unusable: string[] = [];
-      let order = doc.accounts.reduce((max, a) => Math.max(max, a.order), -1) + 1;
+      const redundant: string[] = [];
       for (const item of items) {
         const id = item.accountName.slice(prefix.length);
         seen.add(id);
         const account = known.get(id);
-        if (account) {
-          try {
-            this.remember(id, this.decode(account, item.secret), generation);
-          } catch {
-            unusable.push(item.accountName);
-          }
+        if (!account) {
+          if (!stillRollingBack.has(id)) orphans.push({ id, ...item });
           continue;
         }
-        let canonical: string;
         try {
-          canonical = normalizeBase32Secret(item.secret);
+          const key = this.decode(account, item.secret);
+          owners.set(bytesHex(key), account);
+          this.remember(id, key, generation);
         } catch {
           unusable.push(item.accountName);
+        }
+      }
+      let order = doc.accounts.reduce((max, a) => Math.max(max, a.order), -1) + 1;
+      const serials = new Set(doc.accounts.flatMap((a) => (a.awsSerial ? [a.awsSerial] : [])));
+      for (const orphan of orphans) {
+        const record = decodeSeedRecord(orphan.secret);
+        if (!record) {
+          unusable.push(orphan.accountName);
+          continue;
+        }
+        const fingerprint = secretFingerprint(record.secret);
+        const owner = fingerprint === undefined ? undefined : owners.get(fingerprint);
+        if (owner) {
+          // A second copy of a seed the vault already has (e.g. a remove interrupted before its
+          // delete, then the account added again): deleting it loses nothing; recovering it would
+          // show the same account twice.
+          if (await this.deps.secrets.delete(orphan.accountName).then(() => true, () => false)) redundant.push(orphan.id);
           continue;
         }
         let account2: Account;
         try {
-          // The keychain holds only the seed: parameters are the common defaults (SHA1, 6 digits,
-          // 30 s); the person checks them against the service (docs/storage.md).
-          account2 = validateAccount(
-            { id, type: 'totp', issuer: RECOVERED_ISSUER, label: id, algorithm: 'SHA1', digits: 6, period: 30, status: 'recovered', createdAt: new Date(this.deps.clock.now()).toISOString(), order: order++ },
-            () => fail('X', 'x'),
-          );
+          account2 = validateAccount(recoveredAccount(orphan.id, record, serials, new Date(this.deps.clock.now()).toISOString(), order), () => fail('X', 'x'));
         } catch {
-          unusable.push(item.accountName); // an item name that is no account id of ours
+          unusable.push(orphan.accountName); // an item name that is no account id of ours
           continue;
         }
+        order++;
+        if (account2.awsSerial) serials.add(account2.awsSerial);
+        if (fingerprint !== undefined) owners.set(fingerprint, account2);
         recovered.push(account2);
-        this.remember(id, base32ToBytes(canonical), generation);
+        this.remember(orphan.id, base32ToBytes(record.secret), generation);
       }
       const missingSeeds = doc.accounts.filter((a) => !seen.has(a.id));
-      const report: ReconcileReport = { recovered, missingSeeds, unusable, otherVaults };
-      return recovered.length ? { doc: { ...doc, accounts: [...doc.accounts, ...recovered] }, result: report } : { result: report };
+      const report: ReconcileReport = { recovered, missingSeeds, unusable, otherVaults, rolledBack, redundant };
+      const next = recovered.length ? { ...doc, accounts: [...doc.accounts, ...recovered] } : doc;
+      return next !== current ? { doc: next, result: report } : { result: report };
     });
     this.runningReconcile = run;
     const clear = (): void => {

@@ -11,7 +11,7 @@ import { formatOtpauthUri } from '../../core/otpauth/uri.js';
 import type { VaultApi } from '../../core/vault/api.js';
 import { keychainAccountName, type Account } from '../../core/vault/model.js';
 import type { SecretStore } from '../../core/vault/ports.js';
-import { normalizeBase32Secret } from '../../core/otp/base32.js';
+import { decodeSeedRecord } from '../../core/vault/seed-record.js';
 import { checkNewPassphrase, encryptBackup, type EncryptOptions } from './crypto.js';
 
 /**
@@ -56,14 +56,10 @@ export async function readSeeds(vault: VaultApi, accounts: readonly Account[], s
     const byName = new Map((await bulkList(source.secrets)).map((i) => [i.accountName, i.secret]));
     for (const a of accounts) {
       const secret = byName.get(keychainAccountName(vault.vaultId, a.id));
-      // Validated as the vault would (a damaged item fails loudly below, via revealSecret).
-      if (secret !== undefined) {
-        try {
-          out.set(a.id, normalizeBase32Secret(secret));
-        } catch {
-          /* left for revealSecret to report */
-        }
-      }
+      // Read as the vault reads it: a seed record or a legacy bare base32 secret (a damaged item
+      // is left for revealSecret below, which reports it).
+      const record = secret === undefined ? null : decodeSeedRecord(secret);
+      if (record) out.set(a.id, record.secret);
     }
   }
   for (const a of accounts) if (!out.has(a.id)) out.set(a.id, await vault.revealSecret(a.id));

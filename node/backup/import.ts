@@ -6,7 +6,7 @@
 import { BackupError } from '../../core/errors.js';
 import { toNewAccount } from '../../core/backup/account.js';
 import { utf8Decode } from '../../core/backup/bytes.js';
-import { namesToCheck, nameKey, planImport, type ImportPlan } from '../../core/backup/duplicates.js';
+import { planImport, type ImportPlan } from '../../core/backup/duplicates.js';
 import { FILE_LIMITS } from '../../core/backup/format.js';
 import { readImportText, type ImportStage } from '../../core/backup/import/detect.js';
 import { parseGooglePayloads } from '../../core/backup/import/google.js';
@@ -14,7 +14,7 @@ import { FORMAT_NAMES, formatWithArticle, type ImportFormat, type ParsedImport }
 import type { Account } from '../../core/vault/model.js';
 import type { VaultApi } from '../../core/vault/api.js';
 import { decryptBackupEnvelope } from './crypto.js';
-import { readSeeds, type SeedSource } from './export.js';
+import type { SeedSource } from './export.js';
 import { decryptAegis, decryptTwofas } from './third-party.js';
 
 /** Reads the QR payloads of an image file (the QR engineer's loader); injected to keep image code out of plain imports. */
@@ -108,20 +108,27 @@ export async function readImports(files: readonly Uint8Array[], options: ReadImp
 }
 
 /**
- * Compare with the vault. Only vault accounts whose issuer and label equal an incoming account's
- * can be duplicates, so only their seeds are read from the keychain (a few reads, not thousands).
+ * Compare with the vault: an incoming account whose secret key is already in the vault is a
+ * duplicate whatever its name (an account recovered after an interrupted import, or renamed since,
+ * is still the same account). The vault finds the owners with at most one bulk keychain read
+ * (VaultApi.accountsWithSecrets); keys are compared in memory, never stored.
+ * `_source` is kept for callers that pass the keychain store (no longer needed).
  */
-export async function planVaultImport(vault: VaultApi, parsed: ParsedImport, source: SeedSource = {}): Promise<ImportPlan> {
-  const names = namesToCheck(parsed);
-  const candidates: Account[] = (await vault.list()).filter((a) => names.has(nameKey(a)));
-  const seeds = await readSeeds(vault, candidates, source);
-  return planImport(parsed, candidates.map((a) => ({ issuer: a.issuer, label: a.label, secret: seeds.get(a.id) ?? '' })));
+export async function planVaultImport(vault: VaultApi, parsed: ParsedImport, _source: SeedSource = {}): Promise<ImportPlan> {
+  const owners = parsed.accounts.length > 0 ? await vault.accountsWithSecrets(parsed.accounts.map((a) => a.secret)) : [];
+  const existing = parsed.accounts.flatMap((incoming, i) => {
+    const owner = owners[i];
+    return owner ? [{ issuer: owner.issuer, label: owner.label, secret: incoming.secret }] : [];
+  });
+  return planImport(parsed, existing);
 }
 
 export interface ApplyImportOptions {
   /** Import even though some entries cannot be used (they are listed in the plan); default false. */
   readonly skipUnsupported?: boolean;
   readonly onProgress?: (done: number, total: number) => void;
+  /** Aborting it rolls the import back before the next keychain write (VaultApi.addMany). */
+  readonly signal?: { readonly aborted: boolean };
 }
 
 /** All or nothing: every account of the plan is added, or none (VaultApi.addMany). */
@@ -133,5 +140,5 @@ export async function applyImport(vault: VaultApi, plan: ImportPlan, options: Ap
     });
   }
   if (plan.toAdd.length === 0) return [];
-  return vault.addMany(plan.toAdd.map(toNewAccount), options.onProgress);
+  return vault.addMany(plan.toAdd.map(toNewAccount), options.onProgress, options.signal ? { signal: options.signal } : {});
 }

@@ -167,8 +167,10 @@ describe('backup IPC handlers', () => {
   it('afterChange debounces into one automatic backup', async () => {
     const s = await setup({ debounceMs: 60_000 });
     await s.h.setPassphrase({ passphrase: 'backup passphrase', lockPassphrase: LOCK });
-    for (const label of ['a', 'b', 'c']) {
-      await s.vault.add({ type: 'totp', issuer: 'X', label, secret: 'CKHPZK4CSAE4BUOSNUECTKUOAT4O33PE', algorithm: 'SHA1', digits: 6, period: 30 });
+    // Three different keys: the vault refuses a key it already holds (DUPLICATE_SECRET).
+    const keys = { a: 'CKHPZK4CSAE4BUOSNUECTKUOAT4O33PE', b: 'XNIPIGXXJGKRK4ZWD36IFTIBF6QWTC3P', c: '4YUKY3HYX7VALOU3GYQJTGEIPOZJ55QH' };
+    for (const label of ['a', 'b', 'c'] as const) {
+      await s.vault.add({ type: 'totp', issuer: 'X', label, secret: keys[label], algorithm: 'SHA1', digits: 6, period: 30 });
       s.service.afterChange();
     }
     await s.service.flush();

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isAuthdeskError } from '../../core/errors.js';
 import { isCodeFailure, type NewAccount } from '../../core/vault/api.js';
 import { keychainAccountName } from '../../core/vault/model.js';
+import { decodeSeedRecord } from '../../core/vault/seed-record.js';
 import { BULK_READ_THRESHOLD } from '../../core/vault/vault.js';
 import {
   type Event,
@@ -28,7 +29,11 @@ describe('vault: add and codes (checked with oathtool)', () => {
     const { vault, secrets, documents } = await openTestVault();
     const secret = randomSecret();
     const account = await vault.add(totp({ secret: secret.toLowerCase().replace(/(.{4})/g, '$1 ') }));
-    expect(secrets.items.get(keychainAccountName(vault.vaultId, account.id))).toBe(secret);
+    // The item holds a seed record: the canonical secret plus every parameter (core/vault/seed-record.ts).
+    expect(decodeSeedRecord(secrets.items.get(keychainAccountName(vault.vaultId, account.id)) ?? '')).toEqual({
+      secret,
+      params: { type: 'totp', algorithm: 'SHA1', digits: 6, period: 30, issuer: 'Example', label: 'alice@example.com' },
+    });
     expect(documents.text).not.toContain(secret);
     for (const t of [0, 59, 1_111_111_109, 2_000_000_000]) {
       const view = await vault.code(account.id, t * 1000);
@@ -185,7 +190,8 @@ describe('vault: write order and all-or-nothing batches', () => {
     const { vault, events } = await openTestVault();
     events.length = 0;
     await vault.add(totp());
-    expect(events.map((e) => e.op)).toEqual(['lock', 'set', 'save', 'unlock']);
+    // The first save records the batch's intent (journal), the second adds the account and clears it.
+    expect(events.map((e) => e.op)).toEqual(['lock', 'save', 'set', 'save', 'unlock']);
   });
 
   it('remove saves the metadata before deleting the seed, and wipes nothing of other accounts', async () => {
@@ -233,7 +239,8 @@ describe('vault: write order and all-or-nothing batches', () => {
     events.length = 0;
     const added = await vault.addMany([totp({ label: 'a' }), totp({ label: 'b' }), totp({ label: 'c' })], (d, t) => progress.push([d, t]));
     expect(added).toHaveLength(3);
-    expect(events.filter((e) => e.op === 'save')).toHaveLength(1);
+    // Journal, then one save of all three accounts.
+    expect(events.filter((e) => e.op === 'save')).toEqual([{ op: 'save', accounts: 0 }, { op: 'save', accounts: 3 }]);
     expect(progress).toEqual([[1, 3], [2, 3], [3, 3]]);
     expect(new Set(added.map((a) => a.id)).size).toBe(3);
     expect(added.map((a) => a.order)).toEqual([0, 1, 2]);
