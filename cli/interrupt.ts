@@ -15,8 +15,11 @@ const SIGNAL_STATUS: Record<'SIGINT' | 'SIGTERM', number> = { SIGINT: 130, SIGTE
 
 export type Interruptible<T> = { done: true; value: T } | { done: false; status: number };
 
-/** Run `batch` with an AbortSignal that SIGINT/SIGTERM abort; an interrupted batch is reported here. */
-export async function runInterruptible<T>(ctx: CliContext, json: boolean, batch: (signal: AbortSignal) => Promise<T>): Promise<Interruptible<T>> {
+/**
+ * Run `batch` with an AbortSignal that SIGINT/SIGTERM abort. An interrupted batch is reported here
+ * (after `beforeReport`, e.g. ending a progress line) and its exit status returned.
+ */
+export async function runInterruptible<T>(ctx: CliContext, json: boolean, batch: (signal: AbortSignal) => Promise<T>, beforeReport?: () => void): Promise<Interruptible<T>> {
   const controller = new AbortController();
   let received: 'SIGINT' | 'SIGTERM' | undefined;
   const onSignal = (signal: 'SIGINT' | 'SIGTERM'): void => {
@@ -29,6 +32,7 @@ export async function runInterruptible<T>(ctx: CliContext, json: boolean, batch:
     return { done: true, value: await batch(controller.signal) };
   } catch (error) {
     if (received === undefined || !isAuthdeskError(error, 'INTERRUPTED')) throw error;
+    beforeReport?.();
     reportError(ctx, error, json);
     return { done: false, status: SIGNAL_STATUS[received] };
   } finally {

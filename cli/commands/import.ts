@@ -150,11 +150,13 @@ export async function runImport(ctx: CliContext, request: ImportRequest): Promis
   }
   // Keychain writes are slow on Linux (~15-45 ms each): show progress for big imports.
   let last = 0;
+  let progressShown = false;
   const progress = plan.toAdd.length >= 50 && !json
     ? (done: number, total: number) => {
       const now = Date.now();
       if (now - last > 500 || done === total) {
         last = now;
+        progressShown = done !== total;
         writeStatusLine(ctx, `Storing secret keys in the keychain: ${done}/${total}`);
         if (done === total) ctx.stderr.write('\n');
       }
@@ -162,11 +164,13 @@ export async function runImport(ctx: CliContext, request: ImportRequest): Promis
     : undefined;
   // Ctrl-C / SIGTERM during the keychain writes roll the whole import back (cli/interrupt.ts).
   const { runInterruptible } = await import('../interrupt.js');
-  const outcome = await runInterruptible(ctx, json, (signal) => applyImport(vault, plan, { skipUnsupported: true, signal, ...(progress ? { onProgress: progress } : {}) }));
-  if (!outcome.done) {
-    if (progress) ctx.stderr.write('\n');
-    return outcome.status;
-  }
+  const outcome = await runInterruptible(
+    ctx,
+    json,
+    (signal) => applyImport(vault, plan, { skipUnsupported: true, signal, ...(progress ? { onProgress: progress } : {}) }),
+    () => progressShown && ctx.stderr.write('\n'),
+  );
+  if (!outcome.done) return outcome.status;
   const added = outcome.value;
   const { maybeAutoBackup } = await import('../../node/backup/auto.js');
   const backup = await maybeAutoBackup(vault);

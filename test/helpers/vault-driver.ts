@@ -9,6 +9,7 @@
  * The data dir comes from AUTHDESK_DATA_DIR, as for the CLI.
  */
 import { toUserFacing } from '../../core/errors.js';
+import type { NewAccount } from '../../core/vault/api.js';
 import { KeyringSecretStore } from '../../node/keychain.js';
 import { openVault } from '../../node/open-vault.js';
 
@@ -18,6 +19,19 @@ const out = (value: unknown): void => {
 
 const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 const randomSecret = (): string => Array.from({ length: 32 }, () => alphabet[Math.floor(Math.random() * 32)]).join('');
+
+/** Mixed parameters, so a recovery that guesses SHA1/6/30 is caught. */
+function mixed(label: string, n: number): NewAccount {
+  const algorithm = (['SHA1', 'SHA256', 'SHA512'] as const)[n % 3] ?? 'SHA1';
+  return n % 4 === 3
+    ? { type: 'hotp', secret: randomSecret(), issuer: 'Churn', label, algorithm, digits: 7, period: 30, counter: 5 + n }
+    : { type: 'totp', secret: randomSecret(), issuer: 'Churn', label, algorithm, digits: 6 + (n % 3), period: n % 2 ? 60 : 30 };
+}
+
+/** What the test compares a recovered account with (no secret). */
+function intentOf(a: NewAccount): Record<string, unknown> {
+  return { type: a.type, issuer: a.issuer, label: a.label, algorithm: a.algorithm, digits: a.digits, period: a.period, counter: a.counter, awsSerial: a.awsSerial, status: a.status ?? 'active' };
+}
 
 async function main(): Promise<void> {
   const [command, ...args] = process.argv.slice(2);
@@ -54,10 +68,15 @@ async function main(): Promise<void> {
           await vault.remove(victim.id);
           out({ removed: victim.id });
         } else if (r < 0.7) {
-          const added = await vault.addMany([0, 1, 2].map((n) => ({ type: 'totp' as const, secret: randomSecret(), issuer: 'Churn', label: `batch${i}-${n}`, algorithm: 'SHA1' as const, digits: 6, period: 30 })));
+          const inputs = [0, 1, 2].map((n) => mixed(`batch${i}-${n}`, n));
+          out({ intents: inputs.map(intentOf) });
+          const added = await vault.addMany(inputs);
           out({ added: added.map((a) => a.id) });
         } else {
-          const added = await vault.add({ type: 'totp', secret: randomSecret(), issuer: 'Churn', label: `one${i}`, algorithm: 'SHA1', digits: 6, period: 30 });
+          // Half of the single adds are AWS seeds stored pending (an enrollment before Enable).
+          const input = r < 0.85 ? mixed(`one${i}`, i) : { ...mixed(`aws${i}`, 0), issuer: 'Amazon Web Services', awsSerial: `arn:aws:iam::123456789012:mfa/churn-${process.pid}-${i}`, awsUser: 'churn', status: 'pending' as const };
+          out({ intents: [intentOf(input)] });
+          const added = await vault.add(input);
           out({ added: [added.id] });
         }
       }

@@ -38,7 +38,20 @@ afterAll(async () => {
   }
 }, 60_000);
 
+interface Intent {
+  type: string;
+  issuer: string;
+  label: string;
+  algorithm: string;
+  digits: number;
+  period: number;
+  counter?: number;
+  awsSerial?: string;
+  status: string;
+}
+
 interface Round {
+  intents: Intent[];
   added: string[];
   removed: string[];
   removing: string[];
@@ -49,7 +62,7 @@ interface Round {
 function churnAndKill(dataDir: string, killAfterMs: number): Promise<Round> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [driver.file, 'churn'], { cwd: ROOT, env: { ...process.env, AUTHDESK_DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'pipe'] });
-    const round: Round = { added: [], removed: [], removing: [], steps: 0 };
+    const round: Round = { intents: [], added: [], removed: [], removing: [], steps: 0 };
     let buffer = '';
     let stderr = '';
     let timer: NodeJS.Timeout | undefined;
@@ -58,9 +71,10 @@ function churnAndKill(dataDir: string, killAfterMs: number): Promise<Round> {
       buffer += d.toString();
       let nl: number;
       while ((nl = buffer.indexOf('\n')) >= 0) {
-        const line = JSON.parse(buffer.slice(0, nl)) as { ready?: boolean; added?: string[]; removed?: string; removing?: string; error?: unknown };
+        const line = JSON.parse(buffer.slice(0, nl)) as { ready?: boolean; intents?: Intent[]; added?: string[]; removed?: string; removing?: string; error?: unknown };
         buffer = buffer.slice(nl + 1);
         if (line.ready && !timer) timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+        if (line.intents) round.intents.push(...line.intents);
         if (line.added) round.added.push(...line.added);
         if (line.removing) round.removing.push(line.removing);
         if (line.removed) round.removed.push(line.removed);
@@ -90,12 +104,18 @@ it('survives SIGKILL at random points of add/addMany/remove: no account lost or 
   let rounds = 0;
   let totalSteps = 0;
   let recoveredTotal = 0;
+  let rolledBackTotal = 0;
+  /** What every account was added as, by label (labels are unique): a recovered account must match. */
+  const intents = new Map<string, Intent>();
+  /** Accounts as they were when complete, by id: an interrupted remove is recovered exactly as this. */
+  const known = new Map<string, Intent>();
 
   while (rounds < MAX_ROUNDS && Date.now() - started < BUDGET_MS) {
     rounds++;
     // Kill anywhere from "just opened" to "a few operations in" (each op is ~15-60 ms of keychain + fsync).
     const round = await churnAndKill(dataDir, Math.floor(Math.random() * 400));
     totalSteps += round.steps;
+    for (const intent of round.intents) intents.set(intent.label, intent);
     for (const id of round.added) mustExist.add(id);
     for (const id of round.removing) mustExist.delete(id);
     for (const id of round.removed) mustBeGone.add(id);
@@ -114,22 +134,43 @@ it('survives SIGKILL at random points of add/addMany/remove: no account lost or 
       expect(items.has(keychainAccountName(vaultId, id)), `completed remove ${id}: seed deleted`).toBe(false);
     }
 
-    // 2. Reopen (reconcile, breaking the dead process's lock): every seed of the vault now has an account.
+    // 2. Reopen (reconcile, breaking the dead process's lock): a batch the kill interrupted is rolled
+    // back (its seeds deleted), any other seed without metadata is recovered; every seed left has an account.
     const reopened = await openVault({ dataDir, lock: { lockWaitMs: 5_000 } });
     const report = await reopened.reconcile();
     recoveredTotal += report.recovered.length;
+    rolledBackTotal += report.rolledBack?.length ?? 0;
     expect(report.missingSeeds).toEqual([]);
-    const after = new Set((await reopened.list()).map((a) => a.id));
-    for (const name of items.keys()) expect(after.has(name.slice(vaultId.length + 1)), `seed ${name} has an account`).toBe(true);
-    // Recovered accounts carry their seed: a code can be made for each.
-    for (const a of report.recovered) await expect(reopened.code(a.id)).resolves.toMatchObject({ accountId: a.id });
-    // Whatever reconciliation recovered was an add in flight (or a remove interrupted after its metadata save).
+    const listed = await reopened.list();
+    const after = new Set(listed.map((a) => a.id));
+    const rolledBack = new Set(report.rolledBack ?? []);
+    for (const id of rolledBack) {
+      expect(inDoc.has(id) || mustExist.has(id), `rolled back ${id} was never a complete account`).toBe(false);
+    }
+    const itemsAfter = (await keychain.list()).filter((i) => i.accountName.startsWith(`${vaultId}/`));
+    for (const { accountName } of itemsAfter) expect(after.has(accountName.slice(vaultId.length + 1)), `seed ${accountName} has an account`).toBe(true);
+    for (const name of items.keys()) {
+      const id = name.slice(vaultId.length + 1);
+      expect(after.has(id) || rolledBack.has(id), `seed ${name} is either an account or was rolled back`).toBe(true);
+    }
+    // Recovered accounts carry their seed and EXACTLY the issuer, name and parameters they were added with.
+    for (const a of report.recovered) {
+      await expect(a.type === 'totp' ? reopened.code(a.id) : Promise.resolve({ accountId: a.id })).resolves.toMatchObject({ accountId: a.id });
+      const intent = known.get(a.id) ?? intents.get(a.label);
+      expect(intent, `recovered ${a.issuer}:${a.label} was added by the driver`).toBeDefined();
+      expect({ type: a.type, issuer: a.issuer, label: a.label, algorithm: a.algorithm, digits: a.digits, period: a.period, counter: a.counter, awsSerial: a.awsSerial })
+        .toEqual({ type: intent?.type, issuer: intent?.issuer, label: intent?.label, algorithm: intent?.algorithm, digits: intent?.digits, period: intent?.period, counter: intent?.counter, awsSerial: intent?.awsSerial });
+      // A pending AWS seed stays pending (its enrollment can be finished); others are marked recovered.
+      expect(a.status).toBe(intent?.status === 'pending' ? 'pending' : 'recovered');
+    }
+    // Whatever reconciliation recovered was a pending AWS add in flight or a remove interrupted after its metadata save.
     for (const a of report.recovered) expect(mustBeGone.has(a.id)).toBe(false);
+    for (const a of listed) if (!known.has(a.id)) known.set(a.id, { type: a.type, issuer: a.issuer, label: a.label, algorithm: a.algorithm, digits: a.digits, period: a.period, ...(a.counter === undefined ? {} : { counter: a.counter }), ...(a.awsSerial ? { awsSerial: a.awsSerial } : {}), status: a.status });
   }
   // The test must really have exercised the loop, not only killed idle processes.
   expect(rounds).toBeGreaterThanOrEqual(10);
   expect(totalSteps).toBeGreaterThan(rounds);
-  console.log(`crash test: ${rounds} kills, ${totalSteps} driver steps, ${mustExist.size} live accounts, ${recoveredTotal} recovered`);
+  console.log(`crash test: ${rounds} kills, ${totalSteps} driver steps, ${mustExist.size} live accounts, ${recoveredTotal} recovered, ${rolledBackTotal} rolled back`);
 
   cleanupVaultId = vaultId;
 }, 60_000);

@@ -76,7 +76,8 @@ describe('vault on the real keychain', () => {
     const secret = randomSecret();
     const account = await vault.add({ type: 'totp', secret, issuer: 'Integration', label: 'seed-check', algorithm: 'SHA1', digits: 6, period: 30 });
     const name = keychainAccountName(vault.vaultId, account.id);
-    expect(await secretToolLookup(name)).toBe(secret);
+    // The item is a seed record: the secret with every parameter (core/vault/seed-record.ts).
+    expect(JSON.parse((await secretToolLookup(name)) ?? 'null')).toEqual({ kind: 'authdesk-seed', version: 1, secret, type: 'totp', algorithm: 'SHA1', digits: 6, period: 30, issuer: 'Integration', label: 'seed-check' });
     expect(await secretToolSearchShows(name)).toBe(true);
 
     expect(statSync(dataDir).mode & 0o777).toBe(0o700);
@@ -150,7 +151,7 @@ describe('vault on the real keychain', () => {
     for (const [i, secret] of secrets.entries()) {
       const account = accounts.find((a) => a.label === `p${i}`);
       expect(account).toBeDefined();
-      expect(await secretToolLookup(keychainAccountName(vault.vaultId, account?.id ?? ''))).toBe(secret);
+      expect((JSON.parse((await secretToolLookup(keychainAccountName(vault.vaultId, account?.id ?? ''))) ?? '{}') as { secret?: string }).secret).toBe(secret);
     }
     expect(readdirSync(dataDir).sort()).toEqual(['vault.json']);
     for (const a of accounts) await vault.remove(a.id);
