@@ -24,6 +24,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { encodeMigrationUris } from '../../core/otpauth/migration.js';
 import type { OtpauthData } from '../../core/otpauth/uri.js';
+import { decodeSeedRecord } from '../../core/vault/seed-record.js';
 import { createScreenCapture, MAC_SCREEN_RECORDING_GUIDANCE } from '../../electron/main/capture.js';
 import type { ScanDeps } from '../../electron/main/handlers/index.js';
 import type { CapturedScreen } from '../../electron/main/handlers/scan.js';
@@ -233,7 +234,8 @@ async function expectRowCode(r: Locator, secret: string, options: Parameters<typ
 }
 
 function expectInKeychain(accountId: string, secret: string): void {
-  expect(secretToolLookup(`${vaultId()}/${accountId}`)?.replace(/=+$/, '').toUpperCase()).toBe(secret);
+  // The item is a seed record (secret + parameters) or, for items written before records, bare base32.
+  expect(decodeSeedRecord(secretToolLookup(`${vaultId()}/${accountId}`) ?? '')?.secret).toBe(secret);
 }
 
 /** The secret never reached the renderer: not in the DOM, not in any IPC payload or answer. */
