@@ -129,3 +129,21 @@ export function decodeSeedRecord(text: string): SeedRecord | null {
     },
   };
 }
+
+/**
+ * An item of another kind that Authdesk keeps under the vault's prefix (JSON with its own `kind`,
+ * e.g. `authdesk-backup-passphrase`): not an account, so reconciliation neither recovers it nor
+ * reports it as unusable.
+ */
+export function isOtherKindOfItem(text: string): boolean {
+  const trimmed = text.trim();
+  if (!trimmed.startsWith('{') || trimmed.length > MAX_RECORD_TEXT) return false;
+  try {
+    const raw = JSON.parse(trimmed) as unknown;
+    if (typeof raw !== 'object' || raw === null) return false;
+    const kind = (raw as Record<string, unknown>)['kind'];
+    return typeof kind === 'string' && kind.startsWith('authdesk-') && kind !== SEED_RECORD_KIND;
+  } catch {
+    return false;
+  }
+}

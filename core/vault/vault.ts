@@ -27,7 +27,7 @@ import type {
 import { DOCUMENT_LIMITS, newVaultDocument, validateAccount, validateSettings } from './document.js';
 import { displayName, keychainAccountName, type Account, type Settings, type VaultDocument } from './model.js';
 import type { Clock, DocumentStore, Random, SecretStore } from './ports.js';
-import { decodeSeedRecord, encodeSeedRecord, type SeedParameters, type SeedRecord } from './seed-record.js';
+import { decodeSeedRecord, encodeSeedRecord, isOtherKindOfItem, type SeedParameters, type SeedRecord } from './seed-record.js';
 
 export interface VaultDeps {
   readonly secrets: SecretStore;
@@ -848,7 +848,7 @@ export class Vault implements VaultApi {
       for (const orphan of orphans) {
         const record = decodeSeedRecord(orphan.secret);
         if (!record) {
-          unusable.push(orphan.accountName);
+          if (!isOtherKindOfItem(orphan.secret)) unusable.push(orphan.accountName);
           continue;
         }
         const fingerprint = secretFingerprint(record.secret);

@@ -169,6 +169,14 @@ describe('a batch killed mid-way', () => {
     expect(secrets.items.size).toBe(1);
   });
 
+  it('another kind of Authdesk item under the vault (the backup passphrase) is neither recovered nor unusable', async () => {
+    const { vault, secrets } = await openTestVault();
+    secrets.items.set(keychainAccountName(vault.vaultId, 'backup-passphrase'), JSON.stringify({ kind: 'authdesk-backup-passphrase', version: 1, passphrase: 'x' }));
+    const report = await vault.reconcile({ again: true });
+    expect([report.recovered, report.unusable]).toEqual([[], []]);
+    expect(secrets.items.size).toBe(1);
+  });
+
   it('a rollback whose deletes fail keeps the journal; the next open finishes it', async () => {
     const documents = new InMemoryDocumentStoreDouble();
     const secrets = new InMemorySecretStoreDouble();
