@@ -40,8 +40,13 @@ export interface KeyringSecretStoreOptions {
 
 export const KEYCHAIN_DEFAULTS = { timeoutMs: 5_000, listTimeoutMs: 30_000, cacheSize: 64 } as const;
 
-/** list() retries when an item vanished mid-read (KEYCHAIN_CHANGED). */
-const LIST_ATTEMPTS = 4;
+/**
+ * list() retries when an item vanished mid-read (KEYCHAIN_CHANGED), waiting a little longer each
+ * time: another process rolling back a batch (docs/storage.md, "Batches") deletes items back to
+ * back for a second or two, and immediate retries all raced the same burst.
+ */
+const LIST_ATTEMPTS = 8;
+const LIST_RETRY_STEP_MS = 100;
 
 const ENTRY_OPTIONS: EntryOptions = { linux: { store: 'secret-service' } };
 
@@ -176,6 +181,7 @@ export class KeyringSecretStore implements SecretStore {
         found = await this.call('list its secret keys', (signal) => findCredentialsAsync(this.service, undefined, signal), this.listTimeoutMs);
       } catch (error) {
         if (!(error instanceof KeychainError && error.code === 'KEYCHAIN_CHANGED') || attempt >= LIST_ATTEMPTS) throw error;
+        await new Promise((resolve) => setTimeout(resolve, LIST_RETRY_STEP_MS * attempt));
       }
     }
     return found
