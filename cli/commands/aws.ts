@@ -72,7 +72,15 @@ async function iamPort(profile: string | undefined, vault: VaultApi | undefined,
   let chosen = profile;
   // The app's chosen profile applies when neither --profile nor AWS_PROFILE says otherwise.
   if (chosen === undefined && !ctx.env.AWS_PROFILE && vault) chosen = (await vault.settings()).awsProfile;
-  return createIamPort(chosen ? { profile: chosen } : {});
+  // Under Force_MFA, a call denied for lack of MFA is retried once with an MFA session made from
+  // the vault's device of the caller (docs/aws.md, "The automatic MFA session").
+  const mfaSession = vault
+    ? (await import('../../node/aws/mfa-session.js')).mfaSessionProvider({
+      vault, ...(chosen ? { profile: chosen } : {}), env: ctx.env, dataDir: defaultDataDir(ctx.env),
+      onWait: (_ms, _reason, message) => ctx.stderr.write(`${message}\n`),
+    })
+    : undefined;
+  return createIamPort({ ...(chosen ? { profile: chosen } : {}), ...(mfaSession ? { mfaSession, onNote: (message: string) => ctx.stderr.write(`${message}\n`) } : {}) });
 }
 
 function progress(ctx: CliContext, json: boolean) {
@@ -253,7 +261,7 @@ async function run(sub: Sub, args: string[], ctx: CliContext): Promise<number> {
         printLine(ctx, 'Nothing was changed.');
         return EXIT.FAILED;
       }
-      const iam = await iamPort(values.profile, undefined, ctx);
+      const iam = await iamPort(values.profile, await openVault({ reconcile: 'skip' }), ctx);
       try {
         if (sub === 'deactivate') await deactivateDevice({ iam }, serial, values.user);
         else await deleteDevice({ iam }, serial);

@@ -120,6 +120,18 @@ export function sessionKey(vaultId: string, parts: SessionKeyParts): string {
   return `${vaultId}/session/${enc(parts.source)}|${enc(parts.serial)}|${enc(parts.roleArn)}|${enc(parts.roleSessionName)}|${enc(parts.externalId)}`;
 }
 
+/**
+ * The `source` part of a session's key: where the long-term credentials come from, as the SDK's
+ * chain would pick them (--profile, AWS_PROFILE, the environment's keys, else "default").
+ */
+export function sourceName(profile: string | undefined, env: Readonly<Record<string, string | undefined>>): string {
+  if (profile) return profile;
+  if (env.AWS_PROFILE) return env.AWS_PROFILE;
+  // An access key id identifies, it is not a secret (it appears in every signed request).
+  if (env.AWS_ACCESS_KEY_ID) return `env:${env.AWS_ACCESS_KEY_ID}`;
+  return 'default';
+}
+
 /** The temporary credentials STS returned. */
 export interface SessionCredentials {
   readonly accessKeyId: string;

@@ -13,10 +13,41 @@ import { AwsError } from '../../core/errors.js';
 import { arnAccount } from '../../core/iam/serial.js';
 import type { AssignmentStatus, IamPort, IamUser, MfaDeviceInfo, VirtualMfaDeviceInfo } from '../../core/iam/port.js';
 import { profileIamEndpoint } from './endpoint.js';
-import { mapAwsError } from './errors.js';
+import { awsErrorCode, mapAwsError } from './errors.js';
+import { AWS_ERRORS } from '../../core/iam/port.js';
+
+/** AccessDenied "with an explicit deny" (Force_MFA's Deny); an implicit deny is not helped by MFA. */
+function deniedExplicitly(error: unknown): boolean {
+  const e = error as { name?: string; Code?: string; message?: string } | undefined;
+  return e !== undefined && awsErrorCode(e) === 'AccessDenied' && /explicit deny/i.test(e.message ?? '');
+}
+
+/** The client signs with long-term keys (no session token): only those lack aws:MultiFactorAuthPresent. */
+async function usesLongTermKeys(client: { config: { credentials: () => Promise<{ sessionToken?: string }> } }): Promise<boolean> {
+  try {
+    return !(await client.config.credentials()).sessionToken;
+  } catch {
+    return false;
+  }
+}
 
 type IamModule = typeof import('@aws-sdk/client-iam');
 type IamClientType = import('@aws-sdk/client-iam').IAMClient;
+
+/** Temporary credentials of an MFA session (node/aws/mfa-session.ts), for the automatic retry. */
+export interface MfaSessionCredentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken: string;
+  /** The device whose code made the session. */
+  readonly serialNumber: string;
+}
+
+/**
+ * Gets an MFA session for the caller (undefined when the vault holds no device of the caller).
+ * Injected, so this module stays free of the vault and STS.
+ */
+export type MfaSessionProvider = () => Promise<MfaSessionCredentials | undefined>;
 
 export interface AwsClientOptions {
   /** A profile of the shared config files; default: AWS_PROFILE or "default" (the SDK's rule). */
@@ -28,6 +59,13 @@ export interface AwsClientOptions {
   readonly connectionTimeoutMs?: number;
   /** SDK attempts per call (retries throttling, 5xx and network errors with backoff). */
   readonly maxAttempts?: number;
+  /**
+   * Force_MFA (docs/aws.md, "The automatic MFA session"): when a call with long-term keys is denied
+   * by an explicit deny, get an MFA session from this provider and retry the call once with it.
+   */
+  readonly mfaSession?: MfaSessionProvider;
+  /** A sentence for the person when that happens (stderr in the CLI, a message in the app). */
+  readonly onNote?: (message: string) => void;
 }
 
 export const AWS_CLIENT_DEFAULTS = {
@@ -63,9 +101,10 @@ export async function createIamPort(options: AwsClientOptions = {}): Promise<Sdk
   const mod = await loadSdk();
   // The SDK ignores `profile` when it looks for endpoint_url (node/aws/endpoint.ts): resolve it here.
   const endpoint = options.profile ? await profileIamEndpoint(options.profile) : undefined;
-  const client: IamClientType = new mod.IAMClient({
+  const makeClient = (credentials?: MfaSessionCredentials): IamClientType => new mod.IAMClient({
     region: options.region ?? AWS_CLIENT_DEFAULTS.REGION,
-    ...(options.profile ? { profile: options.profile } : {}),
+    ...(options.profile && !credentials ? { profile: options.profile } : {}),
+    ...(credentials ? { credentials: { accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey, sessionToken: credentials.sessionToken } } : {}),
     ...(endpoint ? { endpoint } : {}),
     maxAttempts: options.maxAttempts ?? AWS_CLIENT_DEFAULTS.MAX_ATTEMPTS,
     requestHandler: {
@@ -75,16 +114,51 @@ export async function createIamPort(options: AwsClientOptions = {}): Promise<Sdk
       throwOnRequestTimeout: true,
     },
   });
+  const client: IamClientType = makeClient();
+  /** The MFA session's client, once the automatic retry needed one: later calls use it directly. */
+  let mfaClient: IamClientType | undefined;
+  let mfaSerial = '';
   let sawResponse = false;
   const context = (action: string) => (options.profile ? { action, profile: options.profile } : { action });
 
-  async function send<T>(action: string, run: () => Promise<T>): Promise<T> {
+  const clockOf = () => mfaClient ?? client;
+
+  async function attempt<T>(c: IamClientType, run: (c: IamClientType) => Promise<T>): Promise<T> {
     try {
-      const out = await run();
+      const out = await run(c);
       sawResponse = true;
       return out;
     } catch (error) {
       if ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode !== undefined) sawResponse = true;
+      throw error;
+    }
+  }
+
+  async function send<T>(action: string, run: (c: IamClientType) => Promise<T>): Promise<T> {
+    let firstError: unknown;
+    try {
+      return await attempt(clockOf(), run);
+    } catch (error) {
+      firstError = error;
+    }
+    // Denied for lack of MFA (an explicit deny, long-term keys, a device of the caller in the vault):
+    // get an MFA session with a fresh code and retry once (docs/aws.md, "The automatic MFA session").
+    if (mfaClient || !options.mfaSession || !deniedExplicitly(firstError) || !(await usesLongTermKeys(client))) {
+      throw mapAwsError(firstError, context(action));
+    }
+    const session = await options.mfaSession();
+    if (!session) throw mapAwsError(firstError, context(action));
+    mfaClient = makeClient(session);
+    mfaSerial = session.serialNumber;
+    options.onNote?.(`AWS requires MFA for iam:${action} (Force_MFA): retrying with an MFA session from ${session.serialNumber}.`);
+    try {
+      return await attempt(mfaClient, run);
+    } catch (error) {
+      if (awsErrorCode(error as { name?: string }) === 'AccessDenied') {
+        throw new AwsError(AWS_ERRORS.ACCESS_DENIED,
+          `AWS refuses iam:${action} to these credentials even with MFA (the MFA session from ${mfaSerial} was denied too): the account's policy does not allow it to this user. An IAM administrator (someone allowed iam:${action}, e.g. with AdministratorAccess) can do it.`,
+          { cause: error, details: { awsCode: 'AccessDenied', action, withMfa: true } });
+      }
       throw mapAwsError(error, context(action));
     }
   }
@@ -98,17 +172,20 @@ export async function createIamPort(options: AwsClientOptions = {}): Promise<Sdk
 
   return {
     profile: options.profile,
-    destroy: () => client.destroy(),
-    serverClockOffsetMs: () => (sawResponse ? (client.config.systemClockOffset ?? 0) + AWS_CLIENT_DEFAULTS.DATE_RESOLUTION_CORRECTION_MS : 0),
+    destroy: () => {
+      client.destroy();
+      mfaClient?.destroy();
+    },
+    serverClockOffsetMs: () => (sawResponse ? (clockOf().config.systemClockOffset ?? 0) + AWS_CLIENT_DEFAULTS.DATE_RESOLUTION_CORRECTION_MS : 0),
 
     async getUser(userName) {
-      const out = await send('GetUser', () => client.send(new mod.GetUserCommand(userName ? { UserName: userName } : {})));
+      const out = await send('GetUser', (c) => c.send(new mod.GetUserCommand(userName ? { UserName: userName } : {})));
       return toUser(out.User);
     },
 
     async createVirtualMfaDevice(name, path) {
       const out = await send('CreateVirtualMFADevice',
-        () => client.send(new mod.CreateVirtualMFADeviceCommand({ VirtualMFADeviceName: name, Path: path })));
+        (c) => c.send(new mod.CreateVirtualMFADeviceCommand({ VirtualMFADeviceName: name, Path: path })));
       const device = out.VirtualMFADevice;
       const seedBytes = device?.Base32StringSeed;
       if (!device?.SerialNumber || !seedBytes) {
@@ -122,11 +199,11 @@ export async function createIamPort(options: AwsClientOptions = {}): Promise<Sdk
     },
 
     async enableMfaDevice(userName, serialNumber, code1, code2) {
-      await send('EnableMFADevice', () => client.send(new mod.EnableMFADeviceCommand({ UserName: userName, SerialNumber: serialNumber, AuthenticationCode1: code1, AuthenticationCode2: code2 })));
+      await send('EnableMFADevice', (c) => c.send(new mod.EnableMFADeviceCommand({ UserName: userName, SerialNumber: serialNumber, AuthenticationCode1: code1, AuthenticationCode2: code2 })));
     },
 
     async resyncMfaDevice(userName, serialNumber, code1, code2) {
-      await send('ResyncMFADevice', () => client.send(new mod.ResyncMFADeviceCommand({ UserName: userName, SerialNumber: serialNumber, AuthenticationCode1: code1, AuthenticationCode2: code2 })));
+      await send('ResyncMFADevice', (c) => c.send(new mod.ResyncMFADeviceCommand({ UserName: userName, SerialNumber: serialNumber, AuthenticationCode1: code1, AuthenticationCode2: code2 })));
     },
 
     async listMfaDevices(userName) {
@@ -134,7 +211,7 @@ export async function createIamPort(options: AwsClientOptions = {}): Promise<Sdk
       let marker: string | undefined;
       do {
         const out = await send('ListMFADevices',
-          () => client.send(new mod.ListMFADevicesCommand({ ...(userName ? { UserName: userName } : {}), ...(marker ? { Marker: marker } : {}) })));
+          (c) => c.send(new mod.ListMFADevicesCommand({ ...(userName ? { UserName: userName } : {}), ...(marker ? { Marker: marker } : {}) })));
         for (const d of out.MFADevices ?? []) {
           const enableDate = iso(d.EnableDate);
           rows.push({ serialNumber: d.SerialNumber ?? '', ...(d.UserName ? { userName: d.UserName } : {}), ...(enableDate ? { enableDate } : {}) });
@@ -149,7 +226,7 @@ export async function createIamPort(options: AwsClientOptions = {}): Promise<Sdk
       let marker: string | undefined;
       do {
         const out = await send('ListVirtualMFADevices',
-          () => client.send(new mod.ListVirtualMFADevicesCommand({ AssignmentStatus: status, ...(marker ? { Marker: marker } : {}) })));
+          (c) => c.send(new mod.ListVirtualMFADevicesCommand({ AssignmentStatus: status, ...(marker ? { Marker: marker } : {}) })));
         for (const d of out.VirtualMFADevices ?? []) {
           const enableDate = iso(d.EnableDate);
           rows.push({
@@ -165,11 +242,11 @@ export async function createIamPort(options: AwsClientOptions = {}): Promise<Sdk
     },
 
     async deactivateMfaDevice(userName, serialNumber) {
-      await send('DeactivateMFADevice', () => client.send(new mod.DeactivateMFADeviceCommand({ SerialNumber: serialNumber, ...(userName ? { UserName: userName } : {}) })));
+      await send('DeactivateMFADevice', (c) => c.send(new mod.DeactivateMFADeviceCommand({ SerialNumber: serialNumber, ...(userName ? { UserName: userName } : {}) })));
     },
 
     async deleteVirtualMfaDevice(serialNumber) {
-      await send('DeleteVirtualMFADevice', () => client.send(new mod.DeleteVirtualMFADeviceCommand({ SerialNumber: serialNumber })));
+      await send('DeleteVirtualMFADevice', (c) => c.send(new mod.DeleteVirtualMFADeviceCommand({ SerialNumber: serialNumber })));
     },
   };
 }

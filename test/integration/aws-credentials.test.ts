@@ -253,3 +253,28 @@ describe('authdesk aws credentials', () => {
     s.data.cleanup();
   }, LONG);
 });
+
+describe('the automatic MFA session under Force_MFA', () => {
+  it('deactivating a device with long-term keys succeeds through an MFA session, and says so; a delete only an administrator may do gets that sentence', async () => {
+    const t = server.tutorialUser('force-deact');
+    const s = await setup('force', t.key, t.device!, t.userName);
+    const serial = t.device!.serialNumber;
+    const done = await authdesk(['aws', 'deactivate', serial, '--yes', '--profile', 'default'], s.env);
+    expect(done.code, done.stderr).toBe(0);
+    expect(done.stderr).toContain(`AWS requires MFA for iam:DeactivateMFADevice (Force_MFA): retrying with an MFA session from ${serial}.`);
+    expect(done.stdout).toContain(`Deactivated ${serial}.`);
+    expect(server.count('DeactivateMFADevice', { ok: false, userName: t.userName })).toBe(1); // the long-term keys' try
+    expect(server.count('DeactivateMFADevice', { ok: true })).toBe(1);
+    expect(server.count('GetSessionToken', { ok: true, userName: t.userName })).toBe(1);
+    expect(server.device(serial)?.userName).toBeUndefined();
+    // The session went to the same cache `aws credentials` uses.
+    expect(JSON.parse((await authdesk(['aws', 'sessions', '--json'], s.env)).stdout)).toMatchObject([{ profile: 'default', serial }]);
+
+    const refused = await authdesk(['aws', 'delete', serial, '--yes', '--profile', 'default'], s.env);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/AWS refuses iam:DeleteVirtualMFADevice to these credentials even with MFA .* An IAM administrator \(someone allowed iam:DeleteVirtualMFADevice, e\.g\. with AdministratorAccess\) can do it\./);
+    expect(refused.stderr).not.toMatch(/at .*\.(m?js|ts):\d+/);
+    expect(server.device(serial)).toBeDefined();
+    s.data.cleanup();
+  }, LONG);
+});

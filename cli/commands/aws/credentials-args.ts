@@ -3,7 +3,7 @@
  * the full command. The session's cache key is built from the arguments as given.
  */
 import { parseArgs } from 'node:util';
-import { checkExternalId, checkRoleArn, checkRoleSessionName, parseDuration, type SessionKeyParts } from '../../../core/aws/session-policy.js';
+import { checkExternalId, checkRoleArn, checkRoleSessionName, parseDuration, sourceName, type SessionKeyParts } from '../../../core/aws/session-policy.js';
 
 export interface CredentialsArgs {
   readonly key: SessionKeyParts;
@@ -12,15 +12,6 @@ export interface CredentialsArgs {
   readonly durationSeconds?: number;
   readonly noCache: boolean;
   readonly json: boolean;
-}
-
-/** Where the long-term credentials come from, as the SDK's chain would pick them. */
-export function sourceName(profile: string | undefined, env: NodeJS.ProcessEnv): string {
-  if (profile) return profile;
-  if (env.AWS_PROFILE) return env.AWS_PROFILE;
-  // An access key id identifies, it is not a secret (it appears in every signed request).
-  if (env.AWS_ACCESS_KEY_ID) return `env:${env.AWS_ACCESS_KEY_ID}`;
-  return 'default';
 }
 
 /** Throws TypeError (util.parseArgs) or InputError (a value's sentence) on bad input. */

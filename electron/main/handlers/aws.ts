@@ -36,11 +36,25 @@ export interface AwsHandlerDeps {
   /** "Use with the AWS CLI…" and "Install the command-line tool" (./aws-profile.ts). */
   readonly cliInvocation?: AwsProfileDeps['cliInvocation'];
   readonly installCli?: AwsProfileDeps['installCli'];
+  /** The data directory (the automatic MFA session's ledger). Default: node/data-dir.ts. */
+  readonly dataDir?: string;
+  /** A sentence for the person, e.g. that a call was retried with an automatic MFA session. */
+  readonly onNote?: (message: string) => void;
 }
 
-async function defaultPort(profile: string | undefined): Promise<ClosableIamPort> {
+/**
+ * The SDK's IAM port, with the automatic MFA session under Force_MFA: a call denied for lack of MFA
+ * is retried once with a session made from the vault's device of the caller (docs/aws.md).
+ */
+async function defaultPort(profile: string | undefined, deps: AwsHandlerDeps): Promise<ClosableIamPort> {
   const { createIamPort } = await import('../../../node/aws/iam-client.js');
-  return createIamPort(profile ? { profile } : {});
+  const { mfaSessionProvider } = await import('../../../node/aws/mfa-session.js');
+  const { defaultDataDir } = await import('../../../node/data-dir.js');
+  const mfaSession = mfaSessionProvider({ vault: deps.vault, ...(profile ? { profile } : {}), dataDir: deps.dataDir ?? defaultDataDir() });
+  return createIamPort({
+    ...(profile ? { profile } : {}), mfaSession,
+    ...(deps.onNote ? { onNote: deps.onNote } : {}),
+  });
 }
 
 async function defaultProfiles(): Promise<readonly AwsProfileView[]> {
@@ -53,7 +67,7 @@ function enrollView(result: EnrollResult): AwsEnrollView {
 }
 
 export function createAwsHandlers(deps: AwsHandlerDeps): AwsHandlers {
-  const createPort = deps.createPort ?? defaultPort;
+  const createPort = deps.createPort ?? ((profile: string | undefined) => defaultPort(profile, deps));
   const now = deps.now ?? (() => Date.now());
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   /** Flows running now, by operationId: the same operation cannot run twice at once. */
