@@ -15,7 +15,7 @@
 import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
@@ -106,6 +106,10 @@ export async function buildCliExecutable(dir = outDir) {
   const stamp = path.join(dir, '.build-hash');
   const exe = path.join(dir, exeName);
   if (existsSync(stamp) && existsSync(exe) && readFileSync(stamp, 'utf8') === hash) return { exe, skipped: true };
+  // Built beside and renamed into place, so a second build running at the same time (another test
+  // run) never sees, or removes, half an output folder.
+  const finalDir = dir;
+  dir = `${finalDir}.building-${process.pid}`;
   rmSync(dir, { recursive: true, force: true });
   const work = path.join(dir, 'work');
   mkdirSync(work, { recursive: true });
@@ -141,20 +145,28 @@ export async function buildCliExecutable(dir = outDir) {
   writeFileSync(config, JSON.stringify({ main: bundle, output: blob, disableExperimentalSEAWarning: true, useCodeCache: true }));
   const made = spawnSync(process.execPath, ['--experimental-sea-config', config], { stdio: 'inherit' });
   if (made.status !== 0) throw new Error('node --experimental-sea-config failed');
-  copyFileSync(process.execPath, exe);
-  chmodSync(exe, 0o755);
-  if (process.platform === 'darwin') spawnSync('codesign', ['--remove-signature', exe], { stdio: 'inherit' });
+  const built = path.join(dir, exeName);
+  copyFileSync(process.execPath, built);
+  chmodSync(built, 0o755);
+  if (process.platform === 'darwin') spawnSync('codesign', ['--remove-signature', built], { stdio: 'inherit' });
   const { inject } = require('postject');
-  await inject(exe, 'NODE_SEA_BLOB', readFileSync(blob), {
+  await inject(built, 'NODE_SEA_BLOB', readFileSync(blob), {
     sentinelFuse: SENTINEL_FUSE,
     ...(process.platform === 'darwin' ? { machoSegmentName: 'NODE_SEA' } : {}),
   });
   // macOS refuses to run an unsigned changed binary: sign it ad hoc (a release signs it properly).
-  if (process.platform === 'darwin') spawnSync('codesign', ['--sign', '-', exe], { stdio: 'inherit' });
+  if (process.platform === 'darwin') spawnSync('codesign', ['--sign', '-', built], { stdio: 'inherit' });
   copyFileSync(keyringBinary(), path.join(dir, 'keyring.node'));
   rmSync(work, { recursive: true, force: true });
-  writeFileSync(stamp, hash);
-  return { exe, skipped: false, size: statSync(exe).size };
+  writeFileSync(path.join(dir, '.build-hash'), hash);
+  const size = statSync(built).size;
+  if (existsSync(stamp) && existsSync(exe) && readFileSync(stamp, 'utf8') === hash) {
+    rmSync(dir, { recursive: true, force: true }); // another build finished first with the same inputs
+  } else {
+    rmSync(finalDir, { recursive: true, force: true });
+    renameSync(dir, finalDir);
+  }
+  return { exe, skipped: false, size };
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

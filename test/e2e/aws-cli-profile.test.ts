@@ -47,7 +47,7 @@ beforeAll(async () => {
       await vault.add({ type: 'totp', issuer: 'Amazon Web Services', label: 'e2e-cli@123456789012', secret: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP', algorithm: 'SHA1', digits: 6, period: 30, awsSerial: SERIAL, awsUser: 'e2e-cli' });
     },
   });
-}, 120_000);
+});
 afterAll(async () => {
   await app?.close();
   await browser?.close();

@@ -51,7 +51,7 @@ beforeAll(async () => {
     AWS_EC2_METADATA_DISABLED: 'true', AWS_PAGER: '',
   };
   await awsCliCommand();
-}, 120_000);
+});
 afterAll(async () => {
   await server?.close();
   home?.cleanup();

@@ -18,7 +18,7 @@ beforeAll(async () => {
   ensureCliBuilt();
   server = await IamServer.start();
   data = tempDir('authdesk-doctor-');
-}, 60_000);
+});
 afterAll(async () => {
   await server.close();
   data.cleanup();

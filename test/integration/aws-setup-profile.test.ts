@@ -24,7 +24,7 @@ beforeAll(async () => {
   base = { ...cleanAwsEnv(process.env, data.path), AUTHDESK_DATA_DIR: path.join(data.path, 'vault') };
   const vault = await openVault({ dataDir: path.join(data.path, 'vault') });
   await vault.add({ type: 'totp', issuer: 'Amazon Web Services', label: 'alice@123456789012', secret: SECRET, algorithm: 'SHA1', digits: 6, period: 30, awsSerial: SERIAL, awsUser: 'alice' });
-}, 60_000);
+});
 afterAll(() => data.cleanup());
 
 function expectExit(result: CliResult, code: number): void {
