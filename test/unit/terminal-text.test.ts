@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { escapeForTerminal, isTerminalSafe, jsonForTerminal } from '../../core/text/terminal.js';
+import { visibleName } from '../../renderer/src/format.js';
 
 /** Every character no terminal may receive raw (what the integration test also looks for). */
 const RAW_UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u00ad\u061c\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u2028\u2029]/u;
@@ -97,5 +98,18 @@ describe('jsonForTerminal', () => {
   it('the sink leaves JSON unchanged (its escapes are already safe)', () => {
     const text = jsonForTerminal(hostile, 2);
     expect(escapeForTerminal(text, { keepLayout: true })).toBe(text);
+  });
+});
+
+describe('the renderer\'s copy (renderer/src/format.ts visibleName) escapes exactly as core does', () => {
+  it('on every code point U+0000–U+FFFF, a sample beyond, and hostile names', () => {
+    let all = '';
+    for (let c = 0; c <= 0xffff; c++) all += String.fromCharCode(c);
+    for (const c of [0xe0001, 0xe0041, 0xe007f, 0x1d173, 0x1f600]) all += String.fromCodePoint(c);
+    expect(visibleName(all)).toBe(escapeForTerminal(all));
+    for (const name of ['Safe\u202eelgooG', 'Git\u200bHub', 'a\u2066b\u2069', 'می\u200cخواهم 👩\u200d💻', 'GitHub']) {
+      expect(visibleName(name)).toBe(escapeForTerminal(name));
+    }
+    expect(visibleName('Safe\u202eelgooG')).toBe('Safe\\u202eelgooG');
   });
 });

@@ -1,6 +1,6 @@
 import { memo, type DragEvent } from 'react';
 import { IssuerIcon } from '../icons/IssuerIcon.js';
-import { groupCode, spokenCode } from '../format.js';
+import { groupCode, spokenCode, visibleName } from '../format.js';
 import type { Account, CodeView } from '../types.js';
 import { CountdownRing } from './CountdownRing.js';
 import { MoreIcon, RefreshIcon, CheckIcon } from './Icons.js';
@@ -86,8 +86,9 @@ export const AccountRow = memo(function AccountRow(props: RowProps) {
   // Re-renders the whole row only when the phase flips (about once a period), not every second.
   const phase = useNowSelector((now) => (isTotp ? phaseOf(props.code, now) : 0));
   const code = phase === 2 ? undefined : rollOver(props.code, phase === 1);
-  const title = account.issuer || account.label;
-  const subtitle = account.issuer ? account.label : '';
+  // Bidi overrides and invisible characters in a name are shown, not obeyed (format.ts visibleName).
+  const title = visibleName(account.issuer || account.label);
+  const subtitle = account.issuer ? visibleName(account.label) : '';
   const shown = isTotp ? code?.code : hotpCode;
   const describedBy = `account-${account.id}-time`;
 
