@@ -10,7 +10,7 @@
  * Call it after resolving the account and BEFORE reading the seed or advancing an HOTP counter.
  * The sessions work wraps `authdesk aws credentials` with gateRelease(..., 'session' | 'role').
  */
-import { ReleaseError, effectivePolicy, type ReleaseWhat } from '../core/release/policy.js';
+import { ReleaseError, effectivePolicy, parseReleasePolicy, type ReleaseWhat } from '../core/release/policy.js';
 import type { ActivityReason } from '../core/release/activity.js';
 import { decisionOf } from '../core/release/activity.js';
 import { describeWhat, type CallerInfo } from '../core/release/request.js';
@@ -72,4 +72,59 @@ export async function gateRelease(ctx: CliContext, vault: Pick<VaultApi, 'settin
   if (outcome.outcome === 'allowed') return;
   const code = { denied: 'RELEASE_DENIED', locked: 'RELEASE_APP_LOCKED', 'timed-out': 'RELEASE_TIMED_OUT', refused: 'RELEASE_REFUSED' }[outcome.outcome];
   throw new ReleaseError(code, outcome.message.replace(/^Authdesk:\s*/, ''));
+}
+
+/** The account of an AWS MFA device, by its serial ARN (exact), as the session flows name it. */
+export async function accountOfSerial(vault: Pick<VaultApi, 'list'>, serial: string): Promise<Account | undefined> {
+  if (!serial.startsWith('arn:')) return undefined;
+  const linked = (await vault.list()).filter((a) => a.awsSerial === serial);
+  return linked.length === 1 ? linked[0] : undefined;
+}
+
+/** `what` of an AWS session release: a role session names its role. */
+export function sessionWhat(roleArn: string | undefined): { what: ReleaseWhat; options: GateOptions } {
+  return roleArn ? { what: 'role', options: { role: roleArn } } : { what: 'session', options: {} };
+}
+
+/**
+ * The cached path of `authdesk aws credentials` (run before every AWS command): it does not open
+ * the vault, so it reads vault.json once here. Under "Always" the release is logged and may go
+ * ahead (true); any other policy, or an account it cannot tell, returns false and the full command
+ * runs, which asks the app (gateRelease) — one prompt, then the cached session is served.
+ */
+export async function cachedSessionMayGo(env: NodeJS.ProcessEnv, serial: string, roleArn: string | undefined): Promise<boolean> {
+  const { readFile } = await import('node:fs/promises');
+  const { join } = await import('node:path');
+  const dataDir = defaultDataDir(env);
+  let doc: { accounts?: unknown; settings?: { defaultReleasePolicy?: unknown } };
+  try {
+    doc = JSON.parse(await readFile(join(dataDir, 'vault.json'), 'utf8')) as typeof doc;
+  } catch {
+    return false;
+  }
+  const accounts = Array.isArray(doc.accounts) ? (doc.accounts as Account[]) : [];
+  const matches = accounts.filter((a) => typeof a === 'object' && a !== null && a.awsSerial === serial);
+  const account = matches.length === 1 ? matches[0] : undefined;
+  if (!account) return false;
+  let policy;
+  try {
+    policy = effectivePolicy(parseReleasePolicy(account.releasePolicy), parseReleasePolicy(doc.settings?.defaultReleasePolicy));
+  } catch {
+    return false; // a damaged policy: the full command opens the vault and says so
+  }
+  if (policy.mode !== 'always') return false;
+  const { what, options } = sessionWhat(roleArn);
+  const caller = await callerOfCli(process.pid, false);
+  await createActivityStore(dataDir)
+    .append({
+      at: new Date().toISOString(),
+      decision: 'allowed',
+      reason: 'policy-always',
+      what,
+      ...(options.role !== undefined ? { role: options.role } : {}),
+      account: { id: account.id, name: displayName(account), awsSerial: serial },
+      program: { exe: caller.exe, pid: caller.pid, commandLine: caller.commandLine, ...(caller.parentCommandLine !== undefined ? { parentCommandLine: caller.parentCommandLine } : {}), verified: false },
+    })
+    .catch(() => undefined);
+  return true;
 }

@@ -23,7 +23,7 @@ export function promptWindowAction(pendingCount: number, windowOpen: boolean): '
 export function promptBounds(workArea: Rectangle, size: { width: number; height: number } = PROMPT_SIZE): Rectangle {
   const width = Math.min(size.width, workArea.width);
   const height = Math.min(size.height, workArea.height);
-  return { x: workArea.x + workArea.width - width - MARGIN, y: workArea.y + MARGIN, width, height };
+  return { x: Math.max(workArea.x, workArea.x + workArea.width - width - MARGIN), y: Math.min(workArea.y + MARGIN, workArea.y + workArea.height - height), width, height };
 }
 
 /** The window's options: on top, out of the task bar, not focused when shown, the app's secure web preferences. */

@@ -33,6 +33,8 @@ export async function runCachedCredentials(args: readonly string[], env: NodeJS.
     return false; // the full command reports the keychain's problem in a sentence
   }
   if (!session || !isReusable(session, Date.now())) return false;
+  // The release policy (docs/approvals.md): under "Always" logged and served here; else the full command asks the app.
+  if (session.serial && !(await (await import('../../release-gate.js')).cachedSessionMayGo(env, session.serial, session.key.roleArn))) return false;
   await issueSession({ key: session.key, kind: session.kind, serial: session.serial, credentials: session.credentials, cached: true }, stdout);
   return true;
 }

@@ -32,7 +32,13 @@ export async function runCredentials(args: readonly string[], ctx: CliContext): 
   const vault = await openVault({ reconcile: 'skip' });
   const { createStsPort } = await import('../../../node/aws/sts-client.js');
   const sts = await createStsPort({ ...(request.profile ? { profile: request.profile } : {}), env: ctx.env });
+  const { accountOfSerial, gateRelease, sessionWhat } = await import('../../release-gate.js');
+  const { what, options } = sessionWhat(request.key.roleArn);
   try {
+    // The release policy (docs/approvals.md), asked before a code is spent when the device is named;
+    // otherwise (Authdesk picks the device from the caller's identity) right after, before printing.
+    const named = await accountOfSerial(vault, request.key.serial);
+    if (named) await gateRelease(ctx, vault, named, what, options);
     const obtained = await obtainSession({
       vaultId: vault.vaultId, key: request.key, noCache: request.noCache,
       ...(request.durationSeconds !== undefined ? { durationSeconds: request.durationSeconds } : {}),
@@ -44,6 +50,10 @@ export async function runCredentials(args: readonly string[], ctx: CliContext): 
       onNote: (message) => ctx.stderr.write(`${message}\n`),
     });
     const { session } = obtained;
+    if (!named && session.serial) {
+      const account = obtained.account ?? (await accountOfSerial(vault, session.serial));
+      if (account) await gateRelease(ctx, vault, account, what, options);
+    }
     await issueSession({ key: session.key, kind: session.kind, serial: session.serial, credentials: session.credentials, cached: obtained.cached }, ctx.stdout);
     return EXIT.OK;
   } catch (error) {
