@@ -141,7 +141,7 @@ describe('authdesk aws setup-profile', () => {
 
   it('asks for --serial when the vault holds two AWS devices, and takes a name query', async () => {
     const vault = await openVault({ dataDir: path.join(data.path, 'vault') });
-    await vault.add({ type: 'totp', issuer: 'Amazon Web Services', label: 'phone@123456789012', secret: SECRET, algorithm: 'SHA1', digits: 6, period: 30, awsSerial: SERIAL2 });
+    await vault.add({ type: 'totp', issuer: 'Amazon Web Services', label: 'phone@123456789012', secret: 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ', algorithm: 'SHA1', digits: 6, period: 30, awsSerial: SERIAL2 });
     const aws = awsDir('[default]\n');
     const ambiguous = await runCli(['aws', 'setup-profile', 'work', '--source-profile', 'default'], { env: aws.env });
     expectExit(ambiguous, 1);

@@ -85,7 +85,7 @@ describe('the standalone authdesk executable, with no Node on PATH', () => {
   it('AWS commands are in it (the SDK is bundled): setup-profile writes the executable\'s own quoted path', async () => {
     const { writeFileSync } = await import('node:fs');
     writeFileSync(path.join(home.path, 'aws', 'credentials'), '[default]\naws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = x\n');
-    const linked = await runExe(['add', '--secret', SECRET, '--issuer', 'Amazon Web Services', '--label', 'alice@123456789012', '--aws-serial', 'arn:aws:iam::123456789012:mfa/alice']);
+    const linked = await runExe(['add', '--secret', 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ', '--issuer', 'Amazon Web Services', '--label', 'alice@123456789012', '--aws-serial', 'arn:aws:iam::123456789012:mfa/alice']);
     expectExit(linked, 0);
     const result = await runExe(['aws', 'setup-profile', 'work', '--source-profile', 'default', '--print']);
     expectExit(result, 0);
