@@ -84,11 +84,11 @@ let started = false;
 // the CLI; Chromium's own profile data goes in a subfolder so the vault folder stays readable.
 const dataDir = defaultDataDir();
 
-// ---- Before ready: refuse debugging switches, name the app, place its data, claim the single instance.
+// ---- Before ready: refuse every switch not on the allowlist (security.ts), name the app, place its data, claim the single instance.
 
 const badSwitches = dev ? [] : forbiddenSwitches(process.argv, process.platform);
 if (badSwitches.length > 0) {
-  dialog.showErrorBox('Authdesk did not start', `Authdesk does not run with debugging switches (${badSwitches.map((s) => `--${s}`).join(', ')}): they would let other programs read your codes. Start it without them.`);
+  dialog.showErrorBox('Authdesk did not start', `Authdesk does not run with these switches (${badSwitches.map((s) => `--${s}`).join(', ')}): switches can let other programs read your codes or run code inside Authdesk. Start it without them.`);
   app.exit(1);
 } else {
   boot();

@@ -119,21 +119,38 @@ export function isNavigationAllowed(targetUrl: string, options: { dev: boolean }
 }
 
 /**
- * Chromium/Node switches that let another local program attach to the app and read what it shows
- * (codes) or run code in it. The fuses turn off Node's --inspect and NODE_OPTIONS; Chromium's remote
- * debugging is a command-line switch no fuse covers, so a packaged app refuses to start with it.
- * Chromium accepts `--x`, `-x` (and `/x` on Windows) and stops reading switches at `--`.
+ * The command-line switches a packaged Authdesk accepts: an ALLOWLIST. Anything else refuses to start.
+ * A denylist of debugging switches (what this was) let through the switches that make Chromium start
+ * its child processes through another program — `--renderer-cmd-prefix`, `--gpu-launcher`,
+ * `--utility-cmd-prefix`, `--browser-subprocess-path`, `--ppapi-plugin-launcher`... — each of which
+ * runs a launcher of the caller's choice around the renderer that shows the codes; and Chromium has
+ * hundreds of switches, with new ones in every release. The fuses turn off Node's --inspect and
+ * NODE_OPTIONS; nothing but this check covers Chromium's switches.
+ *
+ * Chromium reads `--x`, `-x` (and `/x` on Windows) as switches, with an optional `=value`, and stops
+ * at `--`; other arguments are left alone (Authdesk ignores them). `--no-sandbox` is refused too:
+ * the sandbox is what stands between a compromised renderer and the keychain (docs/SECURITY.md).
+ * `values` lists the values allowed (absent: the switch takes none).
  */
-export const FORBIDDEN_SWITCHES: readonly string[] = ['remote-debugging-port', 'remote-debugging-pipe', 'remote-debugging-address', 'remote-allow-origins', 'inspect', 'inspect-brk', 'inspect-port', 'inspect-publish-uid', 'js-flags'];
+export const ALLOWED_SWITCHES: Readonly<Record<string, { readonly values?: readonly string[]; readonly why: string }>> = {
+  hidden: { why: 'start in the tray at login (login-item.ts HIDDEN_ARG)' },
+  'ozone-platform': { values: ['wayland', 'x11'], why: 'Linux: the display server, chosen by the desktop' },
+  'ozone-platform-hint': { values: ['auto', 'wayland', 'x11'], why: 'Linux: the display server, chosen by the desktop' },
+};
 
 export function forbiddenSwitches(argv: readonly string[], platform: NodeJS.Platform): string[] {
   const found: string[] = [];
   for (const arg of argv.slice(1)) {
     if (arg === '--') break;
-    const match = /^(?:--?|\/)([^=]+)/.exec(arg);
+    // Finder adds a process serial number on older macOS: -psn_0_12345.
+    if (platform === 'darwin' && /^-psn_\d+_\d+$/.test(arg)) continue;
+    const match = /^(?:--?|\/)([^=]+)(?:=(.*))?$/s.exec(arg);
     if (!match || (arg.startsWith('/') && platform !== 'win32')) continue;
     const name = (match[1] ?? '').toLowerCase();
-    if (FORBIDDEN_SWITCHES.includes(name)) found.push(name);
+    const value = match[2];
+    const allowed = Object.hasOwn(ALLOWED_SWITCHES, name) ? ALLOWED_SWITCHES[name] : undefined;
+    const valueOk = allowed?.values === undefined ? value === undefined : value !== undefined && allowed.values.includes(value.toLowerCase());
+    if (!allowed || !valueOk) found.push(name);
   }
   return found;
 }

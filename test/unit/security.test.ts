@@ -11,6 +11,7 @@ import {
   APP_RESPONSE_HEADERS,
   APP_SCHEME_PRIVILEGES,
   CONTENT_SECURITY_POLICY,
+  ALLOWED_SWITCHES,
   forbiddenSwitches,
   isAppUrl,
   isNavigationAllowed,
@@ -316,8 +317,38 @@ describe('debugging switches', () => {
     [['authdesk', '--hidden'], []],
     [['authdesk', '--', '--remote-debugging-port=1'], []],
     [['authdesk', '/remote-debugging-port=1'], []],
+    // Launchers that wrap Chromium's child processes (passed the old denylist; issue 10 §6).
+    [['authdesk', '--renderer-cmd-prefix=gdb --args'], ['renderer-cmd-prefix']],
+    [['authdesk', '--gpu-launcher=/tmp/x'], ['gpu-launcher']],
+    [['authdesk', '--utility-cmd-prefix=/tmp/x'], ['utility-cmd-prefix']],
+    [['authdesk', '--browser-subprocess-path=/tmp/x'], ['browser-subprocess-path']],
+    [['authdesk', '-ppapi-plugin-launcher=/tmp/x'], ['ppapi-plugin-launcher']],
+    [['authdesk', '--no-sandbox'], ['no-sandbox']],
+    [['authdesk', '--no-zygote', '--disable-gpu-sandbox'], ['no-zygote', 'disable-gpu-sandbox']],
+    [['authdesk', '--user-data-dir=/tmp/other'], ['user-data-dir']],
+    [['authdesk', '--load-extension=/tmp/ext'], ['load-extension']],
+    [['authdesk', '--a-switch-from-a-future-chromium'], ['a-switch-from-a-future-chromium']],
+    // The allowlist: only known switches, only with the values they take.
+    [['authdesk', '--hidden=1'], ['hidden']],
+    [['authdesk', '--ozone-platform=wayland', '--ozone-platform-hint=auto'], []],
+    [['authdesk', '--ozone-platform=/tmp/evil.so'], ['ozone-platform']],
+    [['authdesk', '--ozone-platform'], ['ozone-platform']],
+    [['authdesk', 'some-file.png', '-'], []],
   ])('%j -> %j', (argv, expected) => {
     expect(forbiddenSwitches(argv, 'linux')).toEqual(expected);
+  });
+
+  it('every allowed switch says why, and none of them starts or wraps a process', () => {
+    for (const [name, spec] of Object.entries(ALLOWED_SWITCHES)) {
+      expect(spec.why.length, name).toBeGreaterThan(10);
+      expect(name).not.toMatch(/launcher|prefix|path|sandbox|debug|inspect|flags|extension|dir/);
+    }
+  });
+
+  it('macOS: the Finder process serial number is not a switch; elsewhere it is refused', () => {
+    expect(forbiddenSwitches(['Authdesk', '-psn_0_12345'], 'darwin')).toEqual([]);
+    expect(forbiddenSwitches(['Authdesk', '-psn_0_12345', '--gpu-launcher=x'], 'darwin')).toEqual(['gpu-launcher']);
+    expect(forbiddenSwitches(['authdesk', '-psn_0_12345'], 'linux')).toEqual(['psn_0_12345']);
   });
 
   it('reads /switch on Windows only', () => {
