@@ -1,3 +1,4 @@
+import { chmod, mkdir, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -22,4 +23,24 @@ export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, platform: N
   const xdg = env['XDG_CONFIG_HOME'];
   // The XDG spec says a relative XDG_CONFIG_HOME is invalid and must be ignored (Electron does the same).
   return join(xdg && xdg.startsWith('/') ? xdg : join(home, '.config'), PRODUCT_NAME);
+}
+
+/**
+ * Create `dir` (and its parents) as a private folder, or make an existing one private: mode 0700.
+ * `mkdir(..., { mode })` applies only to folders it creates, so a data or backups folder that already
+ * existed as 0755 or 0777 (made by hand, by an older version, by a restore) stayed open to other
+ * local users — who could list it, read a plain export left there, or (0777) replace vault.json.
+ * Windows has no mode bits (its ACLs come from the user's profile folder): nothing to do there.
+ * Errors are node's own (errno codes); callers turn them into their sentences.
+ */
+export async function ensurePrivateDir(dir: string, platform: NodeJS.Platform = process.platform): Promise<void> {
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await tightenExistingDir(dir, platform);
+}
+
+/** Make an existing folder 0700 if it is open to group or others; a missing folder is left missing (ENOENT). */
+export async function tightenExistingDir(dir: string, platform: NodeJS.Platform = process.platform): Promise<void> {
+  if (platform === 'win32') return;
+  const info = await stat(dir);
+  if (info.isDirectory() && (info.mode & 0o077) !== 0) await chmod(dir, 0o700);
 }

@@ -6,9 +6,10 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { chmod, link, mkdir, open, readFile, readdir, rename, stat, unlink, utimes } from 'node:fs/promises';
+import { chmod, link, open, readFile, readdir, rename, stat, unlink, utimes } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { ensurePrivateDir, tightenExistingDir } from './data-dir.js';
 import { VaultError } from '../core/errors.js';
 import { parseVaultDocument, serializeVaultDocument } from '../core/vault/document.js';
 import type { VaultDocument } from '../core/vault/model.js';
@@ -82,6 +83,8 @@ export class FileDocumentStore implements DocumentStore {
   }
 
   async load(): Promise<VaultDocument | null> {
+    // Read-only commands (`authdesk code`) tighten a loose folder too; a failure here is left to save().
+    await tightenExistingDir(this.dir).catch(() => undefined);
     let text: string;
     try {
       text = await readFile(this.file, 'utf8');
@@ -94,7 +97,7 @@ export class FileDocumentStore implements DocumentStore {
 
   private async ensureDir(): Promise<void> {
     try {
-      await mkdir(this.dir, { recursive: true, mode: 0o700 });
+      await ensurePrivateDir(this.dir); // also tightens an existing 0755/0777 folder to 0700
     } catch (error) {
       throw fsError(error, this.dir, 'create its data folder');
     }

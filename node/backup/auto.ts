@@ -22,7 +22,7 @@ import type { PortableAccount } from '../../core/backup/account.js';
 import { KEYCHAIN_SERVICE } from '../../core/vault/model.js';
 import type { VaultApi } from '../../core/vault/api.js';
 import type { SecretStore } from '../../core/vault/ports.js';
-import { defaultDataDir } from '../data-dir.js';
+import { defaultDataDir, ensurePrivateDir } from '../data-dir.js';
 import { checkNewPassphrase, encryptBackup, newBackupKey, type BackupKey } from './crypto.js';
 import { collectAccounts } from './export.js';
 import { syncDir, writeSecretFile } from './files.js';
@@ -195,7 +195,7 @@ async function runAutoBackup(vault: VaultApi, options: AutoBackupOptions, forced
     const text = await encryptBackup(accounts, passphrase, { key: cached.key, now });
     const dataDir = options.dataDir ?? defaultDataDir();
     const dir = backupsDir(dataDir);
-    await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+    await ensurePrivateDir(dir); // an existing looser backups folder is tightened to 0700
     const stamp = now.toISOString().replace(/[-:.]/g, '');
     const path = join(dir, `authdesk-backup-${stamp}-${randomBytes(3).toString('hex')}.json`);
     await writeSecretFile(path, text);
