@@ -1,5 +1,18 @@
 import { createInterface } from 'node:readline';
+import { InputError } from '../core/errors.js';
+import { FILE_LIMITS } from '../core/backup/format.js';
+import { formatBytes, readStreamCapped, UserFileError } from '../node/user-file.js';
 import type { CliContext } from './io.js';
+
+/**
+ * Standard input is read with a running cap and dropped at the limit (never gigabytes in memory): the
+ * largest thing Authdesk reads there is a file to import (32 MiB); callers that read less say so.
+ */
+export const DEFAULT_STDIN_LIMIT = { maxBytes: FILE_LIMITS.MAX_FILE_BYTES, what: 'anything Authdesk reads there' } as const;
+
+function stdinError(limit: { maxBytes: number; what: string }): InputError {
+  return new InputError('STDIN_TOO_LARGE', `Standard input carries more than ${formatBytes(limit.maxBytes)}, too much for ${limit.what}; Authdesk stopped reading it and changed nothing.`);
+}
 
 /** The real process's streams and terminal, as a CliContext. */
 export function nodeContext(): CliContext {
@@ -9,10 +22,13 @@ export function nodeContext(): CliContext {
     env: process.env,
     stdinIsTTY: Boolean(process.stdin.isTTY),
     stdoutIsTTY: Boolean(process.stdout.isTTY),
-    async readStdin() {
-      const chunks: Buffer[] = [];
-      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-      return Buffer.concat(chunks).toString('utf8');
+    async readStdin(limit = DEFAULT_STDIN_LIMIT) {
+      try {
+        return (await readStreamCapped(process.stdin, limit.maxBytes)).toString('utf8');
+      } catch (error) {
+        if (error instanceof UserFileError) throw stdinError(limit);
+        throw error;
+      }
     },
     async confirm(question) {
       if (!process.stdin.isTTY) return false;

@@ -19,7 +19,8 @@ export interface CliContext {
   readonly stdinIsTTY: boolean;
   /** Standard output is a terminal (a person reads it) rather than a pipe to another program. */
   readonly stdoutIsTTY?: boolean;
-  readStdin(): Promise<string>;
+  /** All of standard input, refused (InputError STDIN_TOO_LARGE) past `limit` (default: cli/context.ts). */
+  readStdin(limit?: { readonly maxBytes: number; readonly what: string }): Promise<string>;
   /** Ask a yes/no question on the terminal; false when standard input is not a terminal. */
   confirm(question: string): Promise<boolean>;
 }

@@ -90,7 +90,7 @@ const passphrase: Sub = async (args, ctx) => {
   let next: string;
   const file = values['passphrase-file'];
   if (file !== undefined) {
-    next = await readPassphraseFile(file, () => ctx.readStdin());
+    next = await readPassphraseFile(file, (limit) => ctx.readStdin(limit));
     checkNewPassphrase(next);
   } else {
     if (!ctx.stdinIsTTY) throw new UsageError('backup passphrase needs --passphrase-file FILE (or "-" for standard input) when not at a terminal.');

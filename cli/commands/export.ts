@@ -80,7 +80,7 @@ async function newPassphrase(ctx: CliContext, file: string | undefined): Promise
   const { readPassphraseFile, promptHidden } = await import('../../node/backup/passphrase.js');
   const { checkNewPassphrase } = await import('../../node/backup/crypto.js');
   if (file !== undefined) {
-    const passphrase = await readPassphraseFile(file, () => ctx.readStdin());
+    const passphrase = await readPassphraseFile(file, (limit) => ctx.readStdin(limit));
     checkNewPassphrase(passphrase);
     return passphrase;
   }

@@ -1,4 +1,5 @@
-import { promises as fs } from 'node:fs';
+import { FILE_LIMITS } from '../../core/backup/format.js';
+import { readImportFile } from '../../node/backup/files.js';
 import { describeAccount } from '../../core/backup/account.js';
 import { isImportFormat } from '../../core/backup/import/detect.js';
 import { FORMAT_NAMES, IMPORT_FORMATS, type ImportFormat } from '../../core/backup/import/types.js';
@@ -44,7 +45,7 @@ asked at the terminal.`,
     if (passphraseFile === '-' && positionals.some((p) => p === '-')) throw new UsageError('Standard input cannot carry both the file and the passphrase.');
 
     const files: Uint8Array[] = [];
-    for (const file of positionals) files.push(file === '-' ? Buffer.from(await ctx.readStdin(), 'utf8') : await readImportFile(file));
+    for (const file of positionals) files.push(file === '-' ? Buffer.from(await ctx.readStdin({ maxBytes: FILE_LIMITS.MAX_FILE_BYTES, what: 'a file to import' }), 'utf8') : await readImportFile(file));
     return runImport(ctx, {
       files,
       ...(format ? { format } : {}),
@@ -56,15 +57,8 @@ asked at the terminal.`,
   },
 };
 
-/** A file to import, or a one-line reason it cannot be read. */
-export async function readImportFile(file: string): Promise<Uint8Array> {
-  try {
-    return await fs.readFile(file);
-  } catch (cause) {
-    const code = (cause as NodeJS.ErrnoException).code;
-    throw new BackupError('IMPORT_FILE_UNREADABLE', code === 'ENOENT' ? `${file} does not exist.` : `${file} cannot be read (${code ?? 'error'}).`, { cause });
-  }
-}
+/** A file to import, or a one-line reason it cannot be read (limits checked before reading: node/backup/files.ts). */
+export { readImportFile } from '../../node/backup/files.js';
 
 export interface ImportRequest {
   readonly files: readonly Uint8Array[];
@@ -91,7 +85,7 @@ export async function runImport(ctx: CliContext, request: ImportRequest): Promis
   let asked: string | undefined;
   const passphrase = async (): Promise<string> => {
     if (asked !== undefined) return asked;
-    asked = passphraseFile !== undefined ? await readPassphraseFile(passphraseFile, () => ctx.readStdin()) : ctx.stdinIsTTY ? await promptHidden('Passphrase of the file: ') : '';
+    asked = passphraseFile !== undefined ? await readPassphraseFile(passphraseFile, (limit) => ctx.readStdin(limit)) : ctx.stdinIsTTY ? await promptHidden('Passphrase of the file: ') : '';
     return asked;
   };
   const read = (secret: () => Promise<string>) => readImports([...files], { ...(format ? { format } : {}), passphrase: secret });

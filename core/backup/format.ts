@@ -1,4 +1,5 @@
 import { BackupError } from '../errors.js';
+import { jsonNestsDeeperThan, tooDeepSentence } from '../json-depth.js';
 import { ACCOUNT_LIMITS, validatePortableAccount, type PortableAccount } from './account.js';
 import { base64ToBytes, utf8Encode } from './bytes.js';
 
@@ -34,6 +35,13 @@ export const KDF_LIMITS = {
   MAX_MEMORY_BYTES: 256 * 1024 * 1024,
   /** Work grows with N * r * p: 512 MiB-equivalents is ~3 s here, the most a restore may cost. */
   MAX_WORK: 512 * 1024 * 1024,
+  /**
+   * The most key-derivation work ONE file may cost in total, however many slots it has (an Aegis
+   * vault with 8 maximal slots took 37 s and 318 MB when each slot had its own allowance). Equal to
+   * one maximal slot: a real file has one password slot (Aegis default N=2^15, r=8: 32 MiB, so 16
+   * ordinary slots still fit).
+   */
+  MAX_WORK_PER_FILE: 512 * 1024 * 1024,
   SALT_BYTES: 32,
 } as const;
 
@@ -83,6 +91,11 @@ export function checkScryptParams(params: ScryptParams): void {
   if (128 * N * r > KDF_LIMITS.MAX_MEMORY_BYTES || 128 * N * r * p > KDF_LIMITS.MAX_WORK) {
     damaged('BACKUP_UNSUPPORTED_KDF_PARAMS', `The backup asks for scrypt parameters (N=${N}, r=${r}, p=${p}) costlier than Authdesk allows (${KDF_LIMITS.MAX_MEMORY_BYTES / 1048576} MiB); it was not made by Authdesk and is refused to protect this machine.`);
   }
+}
+
+/** The work of one scrypt derivation in the unit of KDF_LIMITS.MAX_WORK (bytes-equivalent, 128 * N * r * p). */
+export function scryptWork(params: ScryptParams): number {
+  return 128 * params.N * params.r * params.p;
 }
 
 /** True when a parsed JSON value claims to be an Authdesk backup (used by format detection). */
@@ -154,6 +167,7 @@ export function encodePayload(accounts: readonly PortableAccount[], exportedAt: 
 
 /** Parse and validate decrypted payload text. */
 export function decodePayload(text: string): BackupPayload {
+  if (jsonNestsDeeperThan(text)) damaged('BACKUP_BAD_PAYLOAD', tooDeepSentence('The backup decrypted, but its contents'));
   let value: unknown;
   try {
     value = JSON.parse(text);

@@ -7,6 +7,7 @@
  * of which keychain items belong to which service).
  */
 import { VaultError, type AuthdeskError } from '../errors.js';
+import { jsonNestsDeeperThan, MAX_JSON_DEPTH } from '../json-depth.js';
 import { OTP_LIMITS, HASH_ALGORITHMS } from '../otp/types.js';
 import { parseReleasePolicy, type ReleasePolicy } from '../release/policy.js';
 import {
@@ -66,6 +67,7 @@ const MIGRATIONS: Record<number, (doc: Json) => Json> = {};
 /** Parse the bytes of vault.json. `where` names the file in messages. */
 export function parseVaultDocument(text: string, where = 'vault.json'): VaultDocument {
   if (text.length > DOCUMENT_LIMITS.MAX_BYTES) throw corrupt(where, `it is ${text.length} bytes, more than any vault`);
+  if (jsonNestsDeeperThan(text)) throw corrupt(where, `it nests JSON more than ${MAX_JSON_DEPTH} levels deep, which no vault does`);
   let raw: unknown;
   try {
     raw = JSON.parse(text);

@@ -7,6 +7,7 @@ import { createCipheriv, createDecipheriv, randomBytes, scrypt } from 'node:cryp
 import { BackupError } from '../../core/errors.js';
 import type { PortableAccount } from '../../core/backup/account.js';
 import { bytesToBase64 } from '../../core/backup/bytes.js';
+import { jsonNestsDeeperThan, tooDeepSentence } from '../../core/json-depth.js';
 import {
   BACKUP_FORMAT, BACKUP_VERSION, CIPHER, DEFAULT_SCRYPT, KDF_LIMITS, KEY_BYTES, NONCE_BYTES, TAG_BYTES,
   backupAad, checkScryptParams, decodePayload, encodePayload, parseBackupEnvelope,
@@ -118,6 +119,7 @@ export async function decryptBackupEnvelope(envelope: BackupEnvelope, passphrase
 
 /** Parse + decrypt backup file text. */
 export async function decryptBackup(text: string, passphrase: string): Promise<BackupPayload> {
+  if (jsonNestsDeeperThan(text)) throw new BackupError('BACKUP_TOO_DEEP', tooDeepSentence('This backup file'));
   let value: unknown;
   try {
     value = JSON.parse(text);

@@ -7,6 +7,8 @@ import { randomBytes } from 'node:crypto';
 import { constants, existsSync, promises as fs, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { BackupError } from '../../core/errors.js';
+import { FILE_LIMITS } from '../../core/backup/format.js';
+import { formatBytes, readUserFile, UserFileError } from '../user-file.js';
 
 export async function writeSecretFile(path: string, data: string | Uint8Array, options: { force?: boolean } = {}): Promise<void> {
   if (!options.force) {
@@ -78,4 +80,34 @@ function fileError(error: unknown, path: string): BackupError {
   if (code === 'EACCES' || code === 'EPERM') return new BackupError('EXPORT_NOT_ALLOWED', `Authdesk may not write ${path}. Choose a folder you can write to.`, { cause: error, details: { path } });
   if (code === 'ENOSPC') return new BackupError('EXPORT_DISK_FULL', `The disk is full; ${path} was not written.`, { cause: error, details: { path } });
   return new BackupError('EXPORT_WRITE_FAILED', `${path} could not be written (${code ?? 'unknown error'}).`, { cause: error, details: { path } });
+}
+
+/**
+ * A file to import or restore (CLI and the app's open dialog), or a one-line reason it cannot be:
+ * only a regular file, checked on the opened handle, refused by size before a byte is read and
+ * read with a cap (node/user-file.ts). `/dev/zero` or a 1.5 GB file costs nothing.
+ */
+export async function readImportFile(file: string): Promise<Uint8Array> {
+  try {
+    return await readUserFile(file, FILE_LIMITS.MAX_FILE_BYTES);
+  } catch (error) {
+    if (error instanceof UserFileError) throw importFileError(error, file);
+    throw error;
+  }
+}
+
+export function importFileError(error: UserFileError, file: string): BackupError {
+  const max = formatBytes(FILE_LIMITS.MAX_FILE_BYTES);
+  switch (error.problem) {
+    case 'missing':
+      return new BackupError('IMPORT_FILE_UNREADABLE', `${file} does not exist.`, { cause: error });
+    case 'directory':
+      return new BackupError('IMPORT_NOT_A_FILE', `${file} is a folder, not a file.`, { cause: error });
+    case 'not-regular':
+      return new BackupError('IMPORT_NOT_A_FILE', `${file} is not an ordinary file (it is a device, a pipe or a socket); Authdesk imports only files. To read standard input, give "-".`, { cause: error });
+    case 'too-large':
+      return new BackupError('IMPORT_TOO_LARGE', `${file} is ${error.size !== undefined ? formatBytes(error.size) : `over ${max}`}; an export or backup is at most ${max}. Is it the right file?`, { cause: error });
+    default:
+      return new BackupError('IMPORT_FILE_UNREADABLE', `${file} cannot be read (${error.errno ?? 'error'}).`, { cause: error });
+  }
 }

@@ -7,6 +7,7 @@ import { BackupError } from '../../core/errors.js';
 import { toNewAccount } from '../../core/backup/account.js';
 import { utf8Decode } from '../../core/backup/bytes.js';
 import { planImport, type ImportPlan } from '../../core/backup/duplicates.js';
+import { jsonNestsDeeperThan, tooDeepSentence } from '../../core/json-depth.js';
 import { FILE_LIMITS } from '../../core/backup/format.js';
 import { readImportText, type ImportStage } from '../../core/backup/import/detect.js';
 import { parseGooglePayloads } from '../../core/backup/import/google.js';
@@ -69,6 +70,7 @@ export async function readImport(bytes: Uint8Array, options: ReadImportOptions =
     }
     return parseGooglePayloads(await imagePayloads(bytes, options));
   }
+  if (jsonNestsDeeperThan(bytes)) throw new BackupError('IMPORT_TOO_DEEP', tooDeepSentence('This file')); // before decoding (core/json-depth.ts)
   const text = utf8Decode(bytes, 'The file');
   const stage: ImportStage = readImportText(text, options.format ? { format: options.format } : {});
   if (stage.kind === 'plain') return stage.result;

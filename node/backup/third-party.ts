@@ -9,7 +9,8 @@
 import { createDecipheriv, pbkdf2 } from 'node:crypto';
 import { BackupError } from '../../core/errors.js';
 import { utf8Decode } from '../../core/backup/bytes.js';
-import { checkScryptParams } from '../../core/backup/format.js';
+import { jsonNestsDeeperThan, tooDeepSentence } from '../../core/json-depth.js';
+import { checkScryptParams, KDF_LIMITS, scryptWork } from '../../core/backup/format.js';
 import { parseAegisDb } from '../../core/backup/import/aegis.js';
 import { TWOFAS_PBKDF2_ITERATIONS, TWOFAS_REFERENCE, parseTwofasServices } from '../../core/backup/import/twofas.js';
 import type { AegisEncrypted, ParsedImport, TwofasEncrypted, TwofasEncryptedField } from '../../core/backup/import/types.js';
@@ -27,8 +28,11 @@ function gcmOpen(key: Uint8Array, nonce: Uint8Array, ciphertext: Uint8Array, tag
 
 function parseJson(bytes: Buffer, what: string): unknown {
   try {
-    return JSON.parse(utf8Decode(bytes, what));
+    const text = utf8Decode(bytes, what);
+    if (jsonNestsDeeperThan(text)) throw new BackupError('IMPORT_TOO_DEEP', tooDeepSentence(`${what} decrypted, but its contents`));
+    return JSON.parse(text);
   } catch (cause) {
+    if (cause instanceof BackupError) throw cause;
     throw new BackupError('IMPORT_MALFORMED', `${what} decrypted, but its contents are not valid JSON.`, { cause });
   } finally {
     bytes.fill(0);
@@ -39,10 +43,20 @@ const wrong = (app: string): BackupError =>
   new BackupError('IMPORT_WRONG_PASSPHRASE', `The ${app} backup could not be decrypted: the password is wrong, or the file was changed or damaged. Check the password you set in ${app} (it is case-sensitive); nothing was imported.`);
 
 export async function decryptAegis(vault: AegisEncrypted, password: string): Promise<ParsedImport> {
+  // Every slot's parameters are checked before any work (the same DoS limits as our own format), so
+  // an absurd slot anywhere refuses the file at once.
+  for (const slot of vault.slots) checkScryptParams(slot);
   let master: Buffer | null = null;
+  let spent = 0;
+  let tried = 0;
   for (const slot of vault.slots) {
-    // The same DoS limits as our own format: a hostile file must not make us allocate gigabytes.
-    checkScryptParams(slot);
+    // One budget for the whole file, not one per slot: slots are tried in order until it is spent.
+    const cost = scryptWork(slot);
+    if (spent + cost > KDF_LIMITS.MAX_WORK_PER_FILE) {
+      throw new BackupError('IMPORT_KDF_BUDGET', `Authdesk tried ${tried} of the ${vault.slots.length} password slots of this Aegis vault and stopped: the others would cost more key-derivation work than Authdesk spends on one file (${KDF_LIMITS.MAX_WORK_PER_FILE / 1048576} MiB-equivalents of scrypt). Check the password, or export the vault again from Aegis with one password slot; nothing was imported.`, { details: { tried, slots: vault.slots.length } });
+    }
+    spent += cost;
+    tried++;
     const key = await deriveScryptKey(password, slot.salt, slot);
     master = gcmOpen(key, slot.keyNonce, slot.key, slot.keyTag);
     key.fill(0);

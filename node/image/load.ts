@@ -6,12 +6,12 @@
  * declared dimensions from the header (sharp `metadata()` reads only the header), and only then the
  * pixels. Every failure is a QrError with a sentence for a person; nothing here throws anything else.
  */
-import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import sharp, { type Metadata } from 'sharp';
 import { AuthdeskError, QrError } from '../../core/errors.js';
 import { QR_LIMITS, checkImageDimensions, type RgbaFrame } from '../../core/qr/limits.js';
 import { decodeBmp, isBmp } from './bmp.js';
+import { readUserFile, UserFileError } from '../user-file.js';
 
 /** Formats accepted from libvips; anything else it might read (SVG, TIFF, HEIF, PDF…) is refused. */
 export const SUPPORTED_IMAGE_FORMATS = ['png', 'jpeg', 'webp', 'gif', 'bmp'] as const;
@@ -71,33 +71,36 @@ export async function decodeImageBytes(input: Uint8Array): Promise<LoadedImage> 
   }
 }
 
-/** Read an image file, refusing (by its size on disk) before reading anything too large. */
+/**
+ * Read an image file: only a regular file, checked on the opened handle (no race between a check
+ * and the read), refused by its size before anything is read, read with a cap (node/user-file.ts).
+ */
 export async function loadImageFile(file: string): Promise<LoadedImage> {
   const shown = path.basename(file);
-  let size: number;
-  try {
-    const info = await stat(file);
-    if (info.isDirectory()) throw new QrError('IMAGE_NOT_A_FILE', `"${shown}" is a folder, not an image file.`);
-    if (!info.isFile()) throw new QrError('IMAGE_NOT_A_FILE', `"${shown}" is not a regular file.`);
-    size = info.size;
-  } catch (error) {
-    if (error instanceof QrError) throw error;
-    throw fileError(error, shown);
-  }
-  checkByteSize(size);
   let bytes: Uint8Array;
   try {
-    bytes = await readFile(file);
+    bytes = await readUserFile(file, QR_LIMITS.MAX_FILE_BYTES);
   } catch (error) {
-    throw fileError(error, shown);
+    if (error instanceof UserFileError) throw fileError(error, shown);
+    throw error;
   }
   return decodeImageBytes(bytes);
 }
 
-function fileError(error: unknown, shown: string): QrError {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  if (code === 'ENOENT') return new QrError('IMAGE_NOT_FOUND', `There is no file "${shown}". Check the name and the folder.`, { cause: error });
-  if (code === 'EACCES' || code === 'EPERM') return new QrError('IMAGE_NOT_PERMITTED', `Authdesk is not allowed to read "${shown}". Check the file's permissions.`, { cause: error });
-  if (code === 'EISDIR') return new QrError('IMAGE_NOT_A_FILE', `"${shown}" is a folder, not an image file.`, { cause: error });
-  return new QrError('IMAGE_READ_FAILED', `"${shown}" could not be read (${code ?? 'read error'}).`, { cause: error });
+function fileError(error: UserFileError, shown: string): QrError {
+  switch (error.problem) {
+    case 'missing':
+      return new QrError('IMAGE_NOT_FOUND', `There is no file "${shown}". Check the name and the folder.`, { cause: error });
+    case 'not-permitted':
+      return new QrError('IMAGE_NOT_PERMITTED', `Authdesk is not allowed to read "${shown}". Check the file's permissions.`, { cause: error });
+    case 'directory':
+      return new QrError('IMAGE_NOT_A_FILE', `"${shown}" is a folder, not an image file.`, { cause: error });
+    case 'not-regular':
+      return new QrError('IMAGE_NOT_A_FILE', `"${shown}" is not a regular file.`, { cause: error });
+    case 'too-large':
+      checkByteSize(error.size ?? QR_LIMITS.MAX_FILE_BYTES + 1);
+      return new QrError('IMAGE_FILE_TOO_LARGE', `"${shown}" is too large.`, { cause: error });
+    default:
+      return new QrError('IMAGE_READ_FAILED', `"${shown}" could not be read (${error.errno ?? 'read error'}).`, { cause: error });
+  }
 }

@@ -1,4 +1,5 @@
 import { BackupError } from '../../errors.js';
+import { jsonNestsDeeperThan, tooDeepSentence } from '../../json-depth.js';
 import { isAuthdeskBackupJson, parseBackupEnvelope, type BackupEnvelope } from '../format.js';
 import { isAegisVault, readAegisVault } from './aegis.js';
 import { isBitwardenExport, parseBitwardenExport } from './bitwarden.js';
@@ -53,6 +54,8 @@ export function detectFormat(text: string): ImportFormat | null {
  * does not match the content is refused with what the content looks like instead.
  */
 export function readImportText(text: string, options: { format?: ImportFormat } = {}): ImportStage {
+  // Before any JSON.parse below: a deeply nested file would cost gigabytes (core/json-depth.ts).
+  if (jsonNestsDeeperThan(text)) throw new BackupError('IMPORT_TOO_DEEP', tooDeepSentence('This file'));
   const detected = detectFormat(text);
   let format = options.format;
   if (format === undefined) {

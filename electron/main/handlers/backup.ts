@@ -18,7 +18,6 @@
  *   (e.g. wrap the events sink: when 'accounts.changed' is emitted, call backup.afterChange()).
  */
 import { randomBytes } from 'node:crypto';
-import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { PLAIN_EXPORT_WARNING } from '../../../core/backup/export.js';
 import type { ImportPlan } from '../../../core/backup/duplicates.js';
@@ -29,7 +28,7 @@ import type { SecretStore } from '../../../core/vault/ports.js';
 import type { AppLock } from '../../../node/app-lock.js';
 import { backupNow, backupsDir, clearBackupPassphrase, forgetBackupKeys, getBackupPassphrase, hasBackupPassphrase, listAutoBackups, maybeAutoBackup, setBackupPassphrase, type AutoBackupResult } from '../../../node/backup/auto.js';
 import { accountQr, exportEncrypted, exportGoogleQr, exportOtpauthList } from '../../../node/backup/export.js';
-import { googleQrFiles, refuseExistingFiles, writeSecretFile } from '../../../node/backup/files.js';
+import { googleQrFiles, readImportFile, refuseExistingFiles, writeSecretFile } from '../../../node/backup/files.js';
 import { applyImport, planVaultImport, readImports, type ImagePayloadReader } from '../../../node/backup/import.js';
 import { IMPORT_TTL_MS, type BackupHandlers, type BackupStatus, type ExportFormatId, type ImportStep } from '../../ipc/channels/backup.js';
 
@@ -228,7 +227,7 @@ export function createBackupService(deps: BackupServiceDeps): BackupService {
       const paths = (await deps.dialogs.chooseImportFiles()) ?? [];
       if (paths.length === 0) return null;
       const files: Uint8Array[] = [];
-      for (const p of paths) files.push(await fs.readFile(p));
+      for (const p of paths) files.push(await readImportFile(p));
       return open(files);
     },
     async importBytes({ files }) {
@@ -236,7 +235,7 @@ export function createBackupService(deps: BackupServiceDeps): BackupService {
     },
     async restoreOpen({ name }) {
       // The schema allows only our own file names: no path can reach outside <dataDir>/backups.
-      const opened = await open([await fs.readFile(path.join(backupsDir(dataDir), name))]);
+      const opened = await open([await readImportFile(path.join(backupsDir(dataDir), name))]);
       if (opened.state !== 'needs-passphrase') return opened;
       // Automatic backups are sealed with the passphrase the keychain holds: try it, so only a backup
       // made before the passphrase changed asks for one. The preview shows names, never a secret.
