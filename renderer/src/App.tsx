@@ -8,7 +8,7 @@ import { GearIcon, LockIcon, PlusIcon, SearchIcon, CloseIcon } from './component
 import { LockScreen } from './components/LockScreen.js';
 import { SettingsSheet } from './components/SettingsSheet.js';
 import { Toasts, type ToastMessage } from './components/Toast.js';
-import { accountTitle, groupCode, searchKey, spokenCode } from './format.js';
+import { accountTitle, groupCode, searchKey, spokenCode, visibleName } from './format.js';
 import { useCodes } from './hooks/useCodes.js';
 import { useAuthdeskEvent } from './hooks/useEvent.js';
 import { getAccountActions, getAddedViews, getHeaderItems } from './slots.js';
@@ -400,7 +400,7 @@ function AccountModal(props: {
   const { modal, account, setModal, notify } = props;
   const close = () => setModal(undefined);
   const title = accountTitle(account);
-  const fullName = account.issuer ? `${account.issuer} (${account.label})` : account.label;
+  const fullName = visibleName(account.issuer ? `${account.issuer} (${account.label})` : account.label);
 
   if (modal.kind === 'menu') {
     const actions = getAccountActions(account);

@@ -11,8 +11,9 @@ export function spokenCode(code: string): string {
   return groupCode(code).split(' ').map((group) => group.split('').join(' ')).join(', ');
 }
 
+/** An account's title in toasts, announcements and dialogs, shown as the list shows it (visibleName). */
 export function accountTitle(account: { issuer: string; label: string }): string {
-  return account.issuer || account.label;
+  return visibleName(account.issuer || account.label);
 }
 
 /** Case- and accent-insensitive search text. */

@@ -10,7 +10,7 @@ import { startApp } from './harness.js';
 const SECRET = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
 
 describe('hostile names in the account list (e2e)', () => {
-  it('shows bidi overrides and invisible characters escaped, in the row and its accessible name', async () => {
+  it('shows bidi overrides and invisible characters escaped: the row, its accessible name, the account menu', async () => {
     const app = await startApp({
       beforeLoad: async (vault) => {
         await vault.add({ type: 'totp', issuer: 'Safe\u202eelgooG', label: 'alice\u2066@example.com\u200b', secret: SECRET, algorithm: 'SHA1', digits: 6, period: 30 });
@@ -27,6 +27,13 @@ describe('hostile names in the account list (e2e)', () => {
       // No raw override or invisible character anywhere in the list's text.
       const text = await page.getByRole('listbox').innerText();
       expect(text).not.toMatch(/[\u202a-\u202e\u2066-\u2069\u200b\u200e\u200f]/);
+      // The account's menu (a dialog titled with its full name) shows it the same way.
+      await page.getByRole('button', { name: /^Actions for / }).first().click();
+      const dialog = page.getByRole('dialog');
+      await dialog.waitFor();
+      expect(await dialog.getByRole('heading').first().textContent()).toBe('Safe\\u202eelgooG (alice\\u2066@example.com\\u200b)');
+      await page.keyboard.press('Escape');
+      await dialog.waitFor({ state: 'detached' });
       // Search uses the true name.
       await page.getByRole('listbox').focus();
       await page.keyboard.type('elgoo');
