@@ -104,11 +104,12 @@ export async function cachedSessionMayGo(env: NodeJS.ProcessEnv, serial: string,
   }
   const accounts = Array.isArray(doc.accounts) ? (doc.accounts as Account[]) : [];
   const matches = accounts.filter((a) => typeof a === 'object' && a !== null && a.awsSerial === serial);
-  const account = matches.length === 1 ? matches[0] : undefined;
-  if (!account) return false;
+  if (matches.length > 1) return false;
+  // A device no account is linked to any more (removed): its cached session follows the default policy.
+  const account = matches[0];
   let policy;
   try {
-    policy = effectivePolicy(parseReleasePolicy(account.releasePolicy), parseReleasePolicy(doc.settings?.defaultReleasePolicy));
+    policy = effectivePolicy(parseReleasePolicy(account?.releasePolicy), parseReleasePolicy(doc.settings?.defaultReleasePolicy));
   } catch {
     return false; // a damaged policy: the full command opens the vault and says so
   }
@@ -122,7 +123,7 @@ export async function cachedSessionMayGo(env: NodeJS.ProcessEnv, serial: string,
       reason: 'policy-always',
       what,
       ...(options.role !== undefined ? { role: options.role } : {}),
-      account: { id: account.id, name: displayName(account), awsSerial: serial },
+      account: account ? { id: account.id, name: displayName(account), awsSerial: serial } : { id: '', name: serial, awsSerial: serial },
       program: { exe: caller.exe, pid: caller.pid, commandLine: caller.commandLine, ...(caller.parentCommandLine !== undefined ? { parentCommandLine: caller.parentCommandLine } : {}), verified: false },
     })
     .catch(() => undefined);
