@@ -229,6 +229,53 @@ describe('an interrupted import never leaves wrong accounts', () => {
   }, 600_000);
 });
 
+describe('an interrupted backup restore never leaves wrong accounts', () => {
+  it('SIGKILL mid-restore and at the save, SIGINT once; the final restore completes; a key present under another name is skipped', async () => {
+    const source = path.join(base.path, 'restore-source');
+    const target = path.join(base.path, 'restore-target');
+    for (const dir of [source, target]) {
+      mkdirSync(dir, { recursive: true });
+      vaultIds.push((await openVault({ dataDir: dir, secretStore: keychain })).vaultId);
+    }
+    const truths = mixedAccounts(IMPORT_ACCOUNTS, 'backup');
+    const list = path.join(base.path, 'restore-accounts.txt');
+    writeFileSync(list, `${truths.map(uriOf).join('\n')}\n`, { mode: 0o600 });
+    const pass = path.join(base.path, 'restore-pass.txt');
+    writeFileSync(pass, 'correct horse battery staple\n', { mode: 0o600 });
+    const backup = path.join(base.path, 'backup.json');
+    const never: Trigger = { kind: 'time', ms: 10 * 60_000 };
+    expect((await runAndInterrupt(['import', list, '--yes'], source, never, 'SIGKILL')).code).toBe(0);
+    const exported = await runAndInterrupt(['export', '--format', 'authdesk', '--out', backup, '--passphrase-file', pass], source, never, 'SIGKILL');
+    expect(exported.code, exported.stderr).toBe(0);
+    // The target already holds the first account's key under another name: the restore must skip it.
+    const renamed = { ...truths[0]!, issuer: 'Mine', label: 'renamed-by-me' };
+    expect((await runAndInterrupt(['add', '--uri', uriOf(renamed)], target, never, 'SIGKILL')).code).toBe(0);
+    const expected = [renamed, ...truths.slice(1)];
+
+    const args = ['backup', 'restore', backup, '--passphrase-file', pass, '--yes'];
+    const rounds: Array<{ trigger: Trigger; signal: 'SIGKILL' | 'SIGINT' }> = [
+      { trigger: { kind: 'progress', ms: Math.floor(Math.random() * 400) }, signal: 'SIGKILL' },
+      { trigger: { kind: 'save', nth: 2 }, signal: 'SIGKILL' },
+      { trigger: { kind: 'progress', ms: Math.floor(Math.random() * 300) }, signal: 'SIGINT' },
+    ];
+    const figures: string[] = [];
+    for (const [i, { trigger, signal }] of rounds.entries()) {
+      const run = await runAndInterrupt(args, target, trigger, signal);
+      if (signal === 'SIGINT' && run.killed) {
+        expect(run.code).toBe(130);
+        expect(run.stderr).toMatch(/^authdesk: Interrupted: nothing was added/m);
+      }
+      const check = await checkVault(target, expected, keychain, `restore round ${i + 1} (${signal} on ${JSON.stringify(trigger)})`);
+      figures.push(`restore round ${i + 1} ${signal} ${trigger.kind}: ${run.killed ? `killed at ${run.ms} ms` : `exited ${run.code} first`}, ${check.accounts} accounts after, ${check.rolledBack} rolled back, reopen ${check.openMs} ms`);
+    }
+    const final = await runAndInterrupt(args, target, never, 'SIGKILL');
+    expect(final.code, final.stderr).toBe(0);
+    expect(final.stdout).toContain('Skipped as duplicates (1):');
+    expect((await checkVault(target, expected, keychain, 'after the final restore')).accounts).toBe(IMPORT_ACCOUNTS);
+    console.log(`batch-crash restore (${IMPORT_ACCOUNTS} accounts):\n  ${figures.join('\n  ')}`);
+  }, 600_000);
+});
+
 describe('an interrupted add never leaves a wrong account', () => {
   it('SIGKILL at random moments and while the vault is saved; re-adding completes, a present key is refused', async () => {
     const dataDir = path.join(base.path, 'add');
