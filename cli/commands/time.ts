@@ -1,5 +1,5 @@
 import { TimeError } from '../../core/errors.js';
-import { clockHealth, describeClock, formatAge, formatOffset } from '../../core/time/health.js';
+import { clockHealth, describeCheckedClock, describeClock, formatAge, formatOffset } from '../../core/time/health.js';
 import { DEFAULT_HTTPS_DATE_URL, parseTimeServer } from '../../core/time/server.js';
 import { DEFAULT_SETTINGS, type Settings, type TimeOffsetRecord } from '../../core/vault/model.js';
 import type { VaultApi } from '../../core/vault/api.js';
@@ -171,7 +171,7 @@ const time: Command = {
 function checkSentence(check: TrustCheck | undefined): string {
   if (!check) return '';
   const host = check.source.replace(/^[a-z-]+:/, '');
-  if ('offsetMs' in check) return ` The secure check against ${host} says ${describeClock(check.offsetMs)}.`;
+  if ('offsetMs' in check) return ` The secure check against ${host} says ${describeCheckedClock(check.offsetMs)}.`;
   return ` The secure check against ${host} failed: ${check.error}`.replace(/([^.])$/, '$1.');
 }
 

@@ -96,6 +96,14 @@ export interface ClockHealthInput {
   readonly nowMs: number;
 }
 
+/**
+ * What a secure check says, in words: within 1 s is "your clock is right" (an HTTPS Date check is
+ * only good to about a round trip, so "0.1 s fast" would be noise).
+ */
+export function describeCheckedClock(offsetMs: number): string {
+  return Math.abs(offsetMs) < CLOCK_THRESHOLDS.fineMs ? 'your clock is right' : describeClock(offsetMs);
+}
+
 /** "iam.amazonaws.com" from "https-date:iam.amazonaws.com". */
 function hostOf(source: string): string {
   return source.replace(/^[a-z-]+:/, '');
@@ -114,7 +122,7 @@ function unverifiedHealth(measured: PendingTimeOffset, applied: TimeOffsetRecord
   const checked = !check
     ? ''
     : check.offsetMs !== undefined
-      ? ` The secure check against ${hostOf(check.source)} says ${describeClock(check.offsetMs)}.`
+      ? ` The secure check against ${hostOf(check.source)} says ${describeCheckedClock(check.offsetMs)}.`
       : ` The secure check against ${hostOf(check.source)} failed: ${check.error ?? 'no answer'}`.replace(/([^.])$/, '$1.');
   return {
     state: 'unverified',

@@ -173,3 +173,14 @@ describe('the app clock service with the trust policy', () => {
     expect(checks).toEqual([]);
   });
 });
+
+describe('the secure check in words', () => {
+  it('within 1 s is "right" (an HTTPS Date is good to about a round trip), beyond that the usual words', async () => {
+    const { describeCheckedClock } = await import('../../core/time/health.js');
+    expect(describeCheckedClock(0)).toBe('your clock is right');
+    expect(describeCheckedClock(-180)).toBe('your clock is right');
+    expect(describeCheckedClock(999)).toBe('your clock is right');
+    expect(describeCheckedClock(1_500)).toBe('your clock is 1.5 s slow');
+    expect(describeCheckedClock(-3 * DAY)).toBe('your clock is 3 days fast');
+  });
+});
