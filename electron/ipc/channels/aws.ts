@@ -7,6 +7,7 @@
  */
 import type { FlowEvent, DeviceRow } from '../../../core/iam/flows.js';
 import type { Account } from '../../../core/vault/model.js';
+import type { SessionSummary } from '../../../core/aws/session-policy.js';
 import { channel, event, type HandlerFunction } from '../channel.js';
 import { s } from '../schema.js';
 import { accountId } from './common.js';
@@ -34,6 +35,12 @@ export interface AwsEnrollView {
   readonly accountId: string;
   readonly alreadyEnabled: boolean;
 }
+
+/**
+ * A cached MFA session as the app lists it (core/aws/session-policy.ts SessionSummary): profile,
+ * device, role, expiry and time left. No credential ever crosses to the renderer.
+ */
+export type { SessionSummary as AwsSessionView } from '../../../core/aws/session-policy.js';
 
 export interface AwsProgress {
   readonly operationId: string;
@@ -90,6 +97,10 @@ export const aws = {
     setupProfile,
     /** authdesk.aws.installCli() — "Install the command-line tool" (aws-profile.ts). */
     installCli,
+    /** authdesk.aws.sessions() — cached MFA sessions of this vault, without secrets (Settings › AWS). */
+    sessions: channel(s.none()).returns<readonly SessionSummary[]>(),
+    /** authdesk.aws.revokeSession({id}) — remove one cached session from the keychain. */
+    revokeSession: channel(s.object({ id: s.string({ min: 1, max: 4096 }) })).returns<{ readonly removed: boolean }>(),
   },
   events: {
     /** One step of a running flow (enroll, finish, cleanup, resync). */

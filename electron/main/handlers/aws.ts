@@ -124,6 +124,15 @@ export function createAwsHandlers(deps: AwsHandlerDeps): AwsHandlers {
       deps.emitAccountsChanged();
       return account;
     },
+    sessions: async () => {
+      const { KeychainSessionCache } = await import('../../../node/aws/session-cache.js');
+      return new KeychainSessionCache(deps.vault.vaultId).list(now());
+    },
+    revokeSession: async ({ id }) => {
+      const { KeychainSessionCache } = await import('../../../node/aws/session-cache.js');
+      // remove() refuses ids outside this vault's sessions: the renderer cannot delete other items.
+      return { removed: await new KeychainSessionCache(deps.vault.vaultId).remove(id) };
+    },
     consolePair: async ({ id }) => {
       const { appliedOffsetMs } = await deps.vault.clock();
       const at = now() + appliedOffsetMs;

@@ -1,6 +1,7 @@
 import { useEffect, useId, useState } from 'react';
 import { api, call, messageOf } from '../api.js';
 import { awsApi } from './aws-api.js';
+import { AwsSessions } from './AwsSessions.js';
 import type { AwsProfileView, DeviceRow } from './types.js';
 
 /**
@@ -106,6 +107,7 @@ export function AwsSettings() {
           ) : <p className="field__hint" role="status">{unassigned ? 'No unassigned virtual MFA devices.' : 'No MFA devices.'}</p>
         ) : null}
       </fieldset>
+      <AwsSessions />
       {note ? <p className="field__hint" role="status">{note}</p> : null}
       {error ? <p className="form__error" role="alert">{error}</p> : null}
     </div>

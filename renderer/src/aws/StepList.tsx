@@ -1,4 +1,27 @@
+import { useEffect, useState } from 'react';
 import type { FlowEvent } from './types.js';
+
+/**
+ * A wait for a fresh code (or the next 30-second step) as a countdown, not a spinner: the seconds
+ * in the step's sentence count down from the event's waitMs, with a bar that empties.
+ */
+function WaitCountdown({ event }: { event: FlowEvent }) {
+  const total = event.waitMs ?? 0;
+  const [started] = useState(() => Date.now());
+  const [now, setNow] = useState(started);
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 250);
+    return () => clearInterval(timer);
+  }, []);
+  const leftMs = Math.max(0, total - (now - started));
+  const seconds = Math.ceil(leftMs / 1000);
+  return (
+    <span className="aws-steps__wait" role="timer" aria-live="off" data-testid="aws-wait-countdown" data-seconds={seconds}>
+      {event.message.replace(/\d+ s\b/, `${seconds} s`)}
+      <progress className="aws-steps__progress" max={total} value={leftMs} aria-label={`${seconds} seconds left`} />
+    </span>
+  );
+}
 
 /** The steps of a running AWS flow as they happen: one line per step, its latest state. */
 export function StepList({ events }: { events: readonly FlowEvent[] }) {
@@ -18,7 +41,7 @@ export function StepList({ events }: { events: readonly FlowEvent[] }) {
         return (
           <li key={i} className={`aws-steps__item aws-steps__item--${state}`} data-step={e.step} data-state={state}>
             <span className="aws-steps__mark" aria-hidden="true">{state === 'done' ? '✓' : state === 'failed' ? '✗' : '…'}</span>
-            <span>{e.message}</span>
+            {e.step === 'wait' && state === 'running' && e.waitMs ? <WaitCountdown key={`${e.waitMs}-${e.message}`} event={e} /> : <span>{e.message}</span>}
           </li>
         );
       })}
