@@ -83,7 +83,13 @@ async function ec2Call(action: string, credentials: Credentials, region: string,
     method: 'POST', protocol: url.protocol, hostname: url.hostname, ...(url.port ? { port: Number(url.port) } : {}), path: url.pathname || '/',
     headers: { host: url.host, 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' }, body,
   }, { signingDate: new Date(Date.now() + clockOffsetMs) });
-  const response = await fetch(url, { method: 'POST', headers: signed.headers as Record<string, string>, body, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+  let response: Response;
+  try {
+    response = await fetch(url, { method: 'POST', headers: signed.headers as Record<string, string>, body, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+  } catch {
+    // fetch says only "fetch failed": name the endpoint, which is what a person can check.
+    throw new Error(`could not reach ${url.origin} (offline, or a wrong endpoint_url / AWS_ENDPOINT_URL)`);
+  }
   return { status: response.status, body: await response.text() };
 }
 

@@ -58,10 +58,10 @@ afterAll(async () => {
   cleanupAwsCli();
 });
 
-async function authdesk(args: string[]): Promise<CliResult> {
+async function authdesk(args: string[], extra: NodeJS.ProcessEnv = {}): Promise<CliResult> {
   const [entry] = await awsCliCommand();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [entry!, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [entry!, ...args], { cwd: ROOT, env: { ...env, ...extra }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -122,6 +122,18 @@ describe('setup-profile once, then aws --profile work all day', () => {
       const response = await describeInstancesRaw(server, credentials);
       expect(response.status, response.body).toBe(200);
     }
+    expect(sessionsIssued()).toBe(before);
+  }, LONG);
+
+  it('authdesk aws doctor --profile work: the session is accepted and EC2 allowed, the profile names a held device', async () => {
+    const before = sessionsIssued();
+    // The aws runs above passed --endpoint-url; the doctor takes the endpoint as the SDKs do.
+    const result = await authdesk(['aws', 'doctor', '--profile', 'work', '--json'], { AWS_ENDPOINT_URL: server.url });
+    expect(result.code, result.stderr).toBe(0);
+    const { findings } = JSON.parse(result.stdout) as { findings: Array<{ check: string; status: string; message: string }> };
+    expect(findings.find((f) => f.check === 'credentials')).toMatchObject({ status: 'ok', message: expect.stringContaining('temporary: a session') });
+    expect(findings.find((f) => f.check === 'mfa-demanded')).toMatchObject({ status: 'ok', message: expect.stringContaining('allowed with these credentials') });
+    expect(findings.filter((f) => f.check === 'profiles')).toEqual([expect.objectContaining({ status: 'ok' })]);
     expect(sessionsIssued()).toBe(before);
   }, LONG);
 });
