@@ -342,9 +342,20 @@ async function start(): Promise<void> {
         sandbox: true,
         nodeIntegration: false,
         webSecurity: true,
+        disableBlinkFeatures: 'Auxclick',
       }));
       window.setContentProtection(true);
       window.setVisibleOnAllWorkspaces(true);
+      // The person closing the prompt is a "no" to what it shows (destroy() on an empty list skips this).
+      window.on('close', () => {
+        for (const request of services.release.service.pending()) {
+          try {
+            services.release.service.answer(request.id, { choice: 'deny' });
+          } catch {
+            // answered or expired meanwhile
+          }
+        }
+      });
       void window.loadURL(`${APP_ENTRY_URL}#release-prompt`);
       return window;
     },
