@@ -7,6 +7,8 @@ import { isAuthdeskError } from '../../core/errors.js';
 import type { NewAccount } from '../../core/vault/api.js';
 import { keychainAccountName, type VaultDocument } from '../../core/vault/model.js';
 import { decodeSeedRecord, encodeSeedRecord } from '../../core/vault/seed-record.js';
+import { enrollVirtualMfaDevice, finishPendingEnrollment, pendingEnrollments, type FlowDeps } from '../../core/iam/flows.js';
+import { FakeClock, FakeIam } from '../helpers/iam-fake.js';
 import { InMemoryDocumentStoreDouble, InMemorySecretStoreDouble, oathHotp, oathTotp, openTestVault, randomSecret } from '../helpers/vault-doubles.js';
 
 const totp = (over: Partial<NewAccount> = {}): NewAccount => ({
@@ -244,5 +246,40 @@ describe('duplicates are recognised by the secret, whatever the name', () => {
     const owners = await vault.accountsWithSecrets([randomSecret(), `${s1.toLowerCase()}==`, 'not base32']);
     expect(owners.map((o) => o?.id)).toEqual([undefined, a.id, undefined]);
     expect(events.filter((e) => e.op === 'list' || e.op === 'get').map((e) => e.op)).toEqual(['list']);
+  });
+});
+
+describe('an AWS enrollment killed after AWS issued the seed', () => {
+  it('is recovered as a pending enrollment of that device, and finishing it works', async () => {
+    const clock = new FakeClock(1_700_000_020_000);
+    const iam = new FakeIam(clock, 0);
+    const documents = new InMemoryDocumentStoreDouble();
+    const secrets = new InMemorySecretStoreDouble();
+    const { vault } = await openTestVault({ documents, secrets });
+    const deps = (v: FlowDeps['vault']): FlowDeps => ({ iam, vault: v, clock, sleep: async (ms) => void (clock.ms += ms) });
+    // The process dies between the keychain write of the seed and the save of its metadata.
+    const realSave = documents.save.bind(documents);
+    let reached!: () => void;
+    const died = new Promise<void>((r) => (reached = r));
+    documents.save = async (doc: VaultDocument) => {
+      if (doc.accounts.length > 0) {
+        reached();
+        return new Promise<void>(() => undefined);
+      }
+      return realSave(doc);
+    };
+    void enrollVirtualMfaDevice({ deviceName: 'laptop' }, deps(vault));
+    await died;
+    const serial = 'arn:aws:iam::123456789012:mfa/laptop';
+    const seed = iam.devices.get(serial)?.seed;
+    expect(seed).toBeDefined();
+
+    const next = await openTestVault(snapshot(documents, secrets));
+    const pending = await pendingEnrollments(next.vault);
+    expect(pending.map((a) => ({ serial: a.awsSerial, user: a.awsUser, issuer: a.issuer, status: a.status }))).toEqual([{ serial, user: 'alice', issuer: 'Amazon Web Services', status: 'pending' }]);
+    expect(await next.vault.revealSecret(pending[0]!.id)).toBe(seed);
+    const finished = await finishPendingEnrollment(pending[0]!.id, deps(next.vault));
+    expect(finished.account.status).toBe('active');
+    expect(iam.devices.get(serial)?.userName).toBe('alice');
   });
 });
