@@ -420,8 +420,8 @@ describe('main.ts wiring', () => {
   });
 });
 
-describe('main.ts started with a debugging switch (packaged)', () => {
-  it('refuses to start and touches nothing else', async () => {
+describe('main.ts started with a switch not on the allowlist (packaged)', () => {
+  it.each([['--remote-debugging-port=9222'], ['--renderer-cmd-prefix=/tmp/x'], ['--gpu-launcher=/tmp/x'], ['--utility-cmd-prefix=/tmp/x']])('%s: refuses to start and touches nothing else', async (flag) => {
     vi.resetModules();
     vi.doMock('electron', () => {
       fake.current = fake.make();
@@ -429,7 +429,7 @@ describe('main.ts started with a debugging switch (packaged)', () => {
       return fake.current.module;
     });
     const argv = process.argv;
-    process.argv = [argv[0] ?? 'authdesk', '--remote-debugging-port=9222'];
+    process.argv = [argv[0] ?? 'authdesk', flag];
     try {
       await import('../../electron/main/main.js');
     } finally {
@@ -437,7 +437,7 @@ describe('main.ts started with a debugging switch (packaged)', () => {
     }
     const { state, calls } = electron();
     expect(calls).toEqual(['exit:1']);
-    expect(JSON.stringify(state.errorBoxes)).toContain('--remote-debugging-port');
+    expect(JSON.stringify(state.errorBoxes)).toContain(flag.split('=')[0]);
   });
 });
 
