@@ -72,6 +72,11 @@ export interface SessionDeps {
   readonly onWait?: (waitMs: number, reason: WaitReason, message: string) => void;
   /** A sentence for a person (stderr in the CLI; the app shows it). */
   readonly onNote?: (message: string) => void;
+  /**
+   * STS with other credentials (an MFA session), for AssumeRole under Force_MFA: the policy denies
+   * AssumeRole to long-term keys, so the role is assumed with the user's MFA session instead.
+   */
+  readonly stsWith?: (credentials: SessionCredentials) => Promise<StsPort & { destroy(): void }>;
 }
 
 export interface ObtainedSession {
@@ -165,6 +170,23 @@ export async function obtainSession(request: SessionRequest, deps: SessionDeps):
           ? await deps.sts.getSessionToken({ durationSeconds, serialNumber: serial, tokenCode })
           : await assume({ serialNumber: serial, tokenCode });
       } catch (error) {
+        if (kind === 'assume-role' && deps.stsWith && isAuthdeskError(error, STS_ERRORS.ROLE_DENIED) && /explicit deny/i.test(error.message)) {
+          // Force_MFA denies sts:AssumeRole to long-term keys even with a code (the key has no
+          // aws:MultiFactorAuthPresent). aws-vault's way: the user's MFA session first (cached like
+          // `aws credentials` without --role-arn), then AssumeRole with it; the role sees its MFA.
+          deps.onNote?.('AWS requires MFA before AssumeRole (Force_MFA): assuming the role with an MFA session of the user…');
+          const base = await obtainSession({ vaultId: request.vaultId, key: { source: request.key.source, serial: request.key.serial }, ...(request.noCache ? { noCache: true } : {}) }, deps);
+          const withSession = await deps.stsWith(base.session.credentials);
+          try {
+            credentials = await withSession.assumeRole({
+              roleArn: request.key.roleArn!, roleSessionName: request.key.roleSessionName ?? ROLE_SESSION_DEFAULT,
+              ...(request.key.externalId ? { externalId: request.key.externalId } : {}), durationSeconds,
+            });
+          } finally {
+            withSession.destroy();
+          }
+          break;
+        }
         // AWS refused the code: measure its clock again (the refusal's Date already did) and try once
         // more with a fresh step. The ledger guarantees the retry is not the refused code again.
         if (!isAuthdeskError(error, STS_ERRORS.CODE_REFUSED) || attempt >= 2) throw error;

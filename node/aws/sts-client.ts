@@ -33,6 +33,8 @@ export interface StsClientOptions {
   readonly region?: string;
   readonly maxAttempts?: number;
   readonly env?: NodeJS.ProcessEnv;
+  /** With explicit credentials: the profile whose endpoint_url applies (the source profile's). */
+  readonly endpointProfile?: string;
 }
 
 export interface SdkStsPort extends StsPort {
@@ -75,7 +77,8 @@ export async function createStsPort(options: StsClientOptions = {}): Promise<Sdk
   const env = options.env ?? process.env;
   if (!options.credentials) await checkSourceProfile(options.profile, env);
   const mod = await loadSdk();
-  const endpoint = options.profile ? await profileServiceEndpoint(options.profile, 'sts', env) : undefined;
+  const endpointProfile = options.profile ?? options.endpointProfile;
+  const endpoint = endpointProfile ? await profileServiceEndpoint(endpointProfile, 'sts', env) : undefined;
   const client = new mod.STSClient({
     region: options.region ?? (env.AWS_REGION || env.AWS_DEFAULT_REGION || AWS_CLIENT_DEFAULTS.REGION),
     ...(options.profile && !options.credentials ? { profile: options.profile } : {}),

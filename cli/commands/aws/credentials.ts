@@ -48,6 +48,7 @@ export async function runCredentials(args: readonly string[], ctx: CliContext): 
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
       onWait: (_ms, _reason, message) => ctx.stderr.write(`${message}\n`),
       onNote: (message) => ctx.stderr.write(`${message}\n`),
+      stsWith: (credentials) => createStsPort({ credentials, env: ctx.env, ...(request.profile ? { endpointProfile: request.profile } : {}) }),
     });
     const { session } = obtained;
     if (!named && session.serial) {
