@@ -71,6 +71,11 @@ describe('authdesk: limits before work', () => {
     expectOneLine(result, /^authdesk: Standard input carries more than 32\.0 MiB, too much for a file to import/);
   });
 
+  it('add --secret - and --passphrase-file -: standard input capped at 64 KiB for a key or a passphrase', async () => {
+    expectOneLine(await runWithStdin(['add', '--secret', '-', '--issuer', 'X', '--label', 'y'], 1024 * 1024), /^authdesk: Standard input carries more than 64 KiB, too much for a secret key or link/);
+    expectOneLine(await runWithStdin(['backup', 'passphrase', '--passphrase-file', '-'], 1024 * 1024), /^authdesk: Standard input carries more than 64 KiB, too much for a passphrase/);
+  });
+
   it('a deeply nested JSON file: refused before parsing', async () => {
     const deep = path.join(work.path, 'deep.json');
     writeFileSync(deep, `{"a":${'['.repeat(1_000_000)}${']'.repeat(1_000_000)}}`);
