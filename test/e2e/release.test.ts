@@ -37,14 +37,14 @@ beforeAll(async () => {
     },
   });
   server = await app.services.release.startChannel({ socketPath: releaseChannelPath({ ...process.env, AUTHDESK_DATA_DIR: app.dataDir }) });
-}, 120_000);
+});
 
 afterAll(async () => {
   await server?.close();
   await app?.close();
 });
 
-describe('approvals in the app', { timeout: 180_000 }, () => {
+describe('approvals in the app', () => {
   it('sets an account to "ask, then allow for 5 min" from its actions', async () => {
     const { page } = app;
     await page.getByRole('option', { name: /alice/ }).getByRole('button', { name: /^Actions for/ }).click();

@@ -51,7 +51,7 @@ beforeAll(async () => {
   accountId = (added.value as { id: string }).id;
   expect(await call('lock.setPassphrase', { next: RIGHT })).toMatchObject({ ok: true });
   app.dispose();
-}, 60_000);
+});
 
 afterAll(async () => {
   for (const vault of opened.slice(0, 1)) for (const a of await vault.list()) await vault.remove(a.id);

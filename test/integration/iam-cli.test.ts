@@ -23,7 +23,7 @@ beforeAll(async () => {
   base = { ...cleanAwsEnv(process.env, data.path), AUTHDESK_DATA_DIR: data.path };
   alice = { ...base, ...keyEnv(TEST_KEYS.alice, server.url) };
   await awsCliCommand();
-}, 60_000);
+});
 afterAll(async () => {
   await server.close();
   data.cleanup();

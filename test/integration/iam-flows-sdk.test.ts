@@ -52,7 +52,7 @@ describe('flows over the SDK', () => {
       expect(fx.server.device(pending!.awsSerial!)).toBeUndefined();
       expect(await vault.list()).toEqual([]);
     });
-  }, 60_000); // the retry waits for fresh steps (up to ~35 s) by design
+  }); // the retry waits for fresh steps (up to ~35 s) by design
 
   it('EntityAlreadyExists from a cancelled console enrollment, then replace; LimitExceeded lists nothing created', async () => {
     const { vault } = await openTestVault();

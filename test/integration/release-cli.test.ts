@@ -83,7 +83,7 @@ beforeAll(async () => {
   // The path the CLI computes from its environment (AUTHDESK_DATA_DIR set: <dataDir>/run/release.sock).
   socketPath = releaseChannelPath({ ...process.env, AUTHDESK_DATA_DIR: dir.path });
   server = await services.release.startChannel({ socketPath });
-}, 60_000);
+});
 
 afterAll(async () => {
   await server?.close();
@@ -104,7 +104,7 @@ describe('the release channel', () => {
 
 // AWS-linked accounts never get the same code twice off a terminal (the used-code ledger waits up to
 // one 30 s step for a fresh one): hence the generous per-test limit, a hang guard, not a speed bound.
-describe('authdesk code off a terminal, by release policy', { timeout: 180_000 }, () => {
+describe('authdesk code off a terminal, by release policy', () => {
   it('Always (the default): prints the code without asking, and logs the release', async () => {
     const before = Date.now();
     const r = await cliCode('GitHub');

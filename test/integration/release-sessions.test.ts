@@ -72,7 +72,7 @@ beforeAll(async () => {
     dataDir: data.path,
   });
   channel = await services.release.startChannel({ socketPath: releaseChannelPath(env) });
-}, 120_000);
+});
 
 afterAll(async () => {
   await channel?.close();
@@ -84,7 +84,7 @@ afterAll(async () => {
   cleanupAwsCli();
 });
 
-describe('authdesk aws credentials under "Ask"', { timeout: 240_000 }, () => {
+describe('authdesk aws credentials under "Ask"', () => {
   it('denied: asked before any code is spent; nothing on stdout, one line, exit 1', async () => {
     const run = authdesk(['aws', 'credentials', '--profile', 'default', '--serial', serial]);
     const prompt = await waitForPrompt();

@@ -144,7 +144,7 @@ describe('handlers: copy, lock, reveal, and no seed in any normal response', () 
     expect(await dispatch('authdesk:lock.clearPassphrase', top, { current: 'open sesame' })).toEqual({ ok: true, value: { enabled: false, locked: false } });
     expect((await vault.settings()).lockPassphraseHash).toBeUndefined();
     app.dispose();
-  }, 30_000);
+  });
 
   it('no response of a normal session contains a seed', async () => {
     const timers = manualTimers();

@@ -85,7 +85,7 @@ describe('ESLint layering rule (eslint.config.js)', () => {
       .filter((m) => m.ruleId === 'no-restricted-imports')
       .map((m) => `${path.relative(root, r.filePath)}:${m.line} ${m.message}`));
     expect(violations).toEqual([]);
-  }, 60_000);
+  });
 });
 
 describe('tsconfig.core.json has no Node or DOM types', () => {
@@ -114,5 +114,5 @@ describe('tsconfig.core.json has no Node or DOM types', () => {
       .then(({ stdout }) => stdout, (error: { stdout?: string }) => error.stdout ?? '');
     const erroredFiles = new Set([...output.matchAll(/^(?:.*[\\/])?([\w-]+\.ts)\(\d+,\d+\): error TS\d+/gm)].map((m) => m[1]));
     expect([...erroredFiles].sort(), output).toEqual(['uses-buffer.ts', 'uses-document.ts', 'uses-dynamic-fs.ts', 'uses-fs.ts', 'uses-process.ts']);
-  }, 60_000);
+  });
 });

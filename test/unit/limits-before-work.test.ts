@@ -199,7 +199,7 @@ describe('one key-derivation budget per file', () => {
     const error = await readImport(Buffer.from(JSON.stringify(vault)), { passphrase: 'not the password' }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'IMPORT_KDF_BUDGET', details: { tried: 1, slots: 8 } });
     expect((error as Error).message).toMatch(/^Authdesk tried 1 of the 8 password slots of this Aegis vault and stopped/);
-  }, 60_000);
+  });
 
   it('ordinary slots all fit: the right password in the last of 8 still opens the file', async () => {
     const db = JSON.parse(fixture('aegis-plain.json').toString()).db;
@@ -209,7 +209,7 @@ describe('one key-derivation budget per file', () => {
     slots.push(slots.splice(1, 1)[0]);
     const parsed = await readImport(Buffer.from(JSON.stringify(vault)), { passphrase: 'right' });
     expect(parsed.accounts.length).toBeGreaterThan(0);
-  }, 60_000);
+  });
 });
 
 describe('data and backups folders are private (0700), also when they already existed', () => {

@@ -19,7 +19,7 @@ afterAll(() => {
 
 async function scan(args: string[]): Promise<{ code: number; stdout: string }> {
   try {
-    const { stdout } = await run(process.execPath, [script, ...args], { cwd: root, timeout: 60_000 });
+    const { stdout } = await run(process.execPath, [script, ...args], { cwd: root, timeout: 240_000 });
     return { code: 0, stdout };
   } catch (error) {
     const e = error as { code?: number; stdout?: string };
