@@ -177,7 +177,7 @@ afterAll(async () => {
   // The keyring is shared with other test files: delete this file's items.
   const mine = (await keychain.list()).filter((i) => vaultIds.some((id) => i.accountName.startsWith(`${id}/`)));
   for (const item of mine) await keychain.delete(item.accountName);
-}, 120_000);
+});
 
 describe('an interrupted import never leaves wrong accounts', () => {
   it('SIGKILL at random moments and SIGINT once, then a final import that completes exactly', async () => {

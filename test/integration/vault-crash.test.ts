@@ -38,7 +38,7 @@ afterAll(async () => {
     const mine = (await keychain.list()).filter((i) => i.accountName.startsWith(`${cleanupVaultId}/`));
     for (const item of mine) await keychain.delete(item.accountName);
   }
-}, 60_000);
+});
 
 interface Intent {
   type: string;
