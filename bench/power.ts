@@ -17,8 +17,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { chromium } from 'playwright-core';
-import type { NewAccount } from '../core/vault/api.js';
-import type { SecretStore } from '../core/vault/ports.js';
+import { benchAccounts, memorySecretStore } from './_ui-fixtures.js';
 import { CHROMIUM_ARGS, startApp } from '../test/e2e/harness.js';
 
 const ACCOUNTS = 20;
@@ -83,24 +82,9 @@ const WAKEUP_COUNTER = `
 
 const STATIC_PAGE = `<!doctype html><meta charset="utf-8"><title>static</title><body style="font: 14px sans-serif">${Array.from({ length: ACCOUNTS }, (_, i) => `<div style="display:flex;gap:12px;padding:12px;border-bottom:1px solid #ddd"><b>Issuer ${i}</b><span>user${i}@example.com</span><span style="font-size:24px">123 456</span></div>`).join('')}</body>`;
 
-const items = new Map<string, string>();
-const memory: SecretStore = {
-  get: async (name) => items.get(name) ?? null,
-  set: async (name, secret) => void items.set(name, secret),
-  delete: async (name) => items.delete(name),
-  list: async () => [...items].map(([accountName, secret]) => ({ accountName, secret })),
-};
-const ISSUERS = ['Amazon Web Services', 'GitHub', 'Google', 'Microsoft', 'GitLab', 'Dropbox', 'Slack', 'Cloudflare', 'Okta', 'Acme'];
-const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-const inputs: NewAccount[] = Array.from({ length: ACCOUNTS }, (_, i) => ({
-  type: 'totp',
-  issuer: ISSUERS[i % ISSUERS.length] ?? 'X',
-  label: `user${i}@example.com`,
-  secret: Array.from({ length: 32 }, (_, j) => alphabet[(i * 7 + j * 13 + ((i * j) % 5)) % 32]).join(''),
-  algorithm: 'SHA1',
-  digits: 6,
-  period: i % 4 === 3 ? 60 : 30,
-}));
+const memory = memorySecretStore();
+// A mix of periods, so rows roll over at different seconds, as a real list does.
+const inputs = benchAccounts(ACCOUNTS, (i) => (i % 4 === 3 ? 60 : 30));
 
 const server = await chromium.launchServer({ executablePath: '/usr/bin/chromium', args: [...CHROMIUM_ARGS] });
 const browserPid = server.process().pid;

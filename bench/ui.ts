@@ -15,8 +15,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { loadavg, cpus } from 'node:os';
-import type { NewAccount } from '../core/vault/api.js';
-import type { SecretStore } from '../core/vault/ports.js';
+import { benchAccounts, memorySecretStore } from './_ui-fixtures.js';
 import { buildRenderer, startApp } from '../test/e2e/harness.js';
 
 const ACCOUNTS = 1000;
@@ -57,24 +56,8 @@ for (const file of walk(dist)) {
 const lazyFiles = walk(dist).filter((f) => !startup.has(f)).map((f) => path.basename(f));
 
 // ---- app with 1,000 accounts
-const items = new Map<string, string>();
-const memory: SecretStore = {
-  get: async (name) => items.get(name) ?? null,
-  set: async (name, secret) => void items.set(name, secret),
-  delete: async (name) => items.delete(name),
-  list: async () => [...items].map(([accountName, secret]) => ({ accountName, secret })),
-};
-const ISSUERS = ['Amazon Web Services', 'GitHub', 'Google', 'Microsoft', 'GitLab', 'Dropbox', 'Slack', 'Cloudflare', 'Okta', 'Acme'];
-const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-const inputs: NewAccount[] = Array.from({ length: ACCOUNTS }, (_, i) => ({
-  type: 'totp',
-  issuer: ISSUERS[i % ISSUERS.length] ?? 'X',
-  label: `user${i}@example.com`,
-  secret: Array.from({ length: 32 }, (_, j) => alphabet[(i * 7 + j * 13 + ((i * j) % 5)) % 32]).join(''),
-  algorithm: 'SHA1',
-  digits: 6,
-  period: 30,
-}));
+const memory = memorySecretStore();
+const inputs = benchAccounts(ACCOUNTS);
 
 const app = await startApp({ secretStore: memory, noLoad: true, initScript: 'globalThis.__AUTHDESK_UPDATE_TIMES__ = []', viewport: { width: 440, height: 800 }, beforeLoad: async (vault) => void (await vault.addMany(inputs)) });
 try {
