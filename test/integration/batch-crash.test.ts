@@ -201,6 +201,8 @@ describe('an interrupted import never leaves wrong accounts', () => {
       { trigger: { kind: 'time', ms: 300 + Math.floor(Math.random() * 2500) }, signal: 'SIGKILL' },
     ];
     const figures: string[] = [];
+    // What the vault held before each round (a round may finish before its trigger on a quiet machine).
+    let before = 0;
     for (const [i, { trigger, signal }] of rounds.entries()) {
       const run = await runAndInterrupt(args, dataDir, trigger, signal);
       if (signal === 'SIGINT' && run.killed) {
@@ -212,7 +214,8 @@ describe('an interrupted import never leaves wrong accounts', () => {
       }
       const check = await checkVault(dataDir, truths, keychain, `round ${i + 1} (${signal} on ${JSON.stringify(trigger)})`);
       figures.push(`round ${i + 1} ${signal} ${trigger.kind}${'ms' in trigger ? `+${trigger.ms}ms` : `#${trigger.nth}`}: ${run.killed ? `killed at ${run.ms} ms` : `exited ${run.code} first`}, ${check.accounts} accounts after, ${check.rolledBack} rolled back, ${check.recovered} recovered, reopen ${check.openMs} ms`);
-      if (signal === 'SIGINT' && run.killed) expect(check.accounts, 'SIGINT leaves the vault as before').toBe(0);
+      if (signal === 'SIGINT' && run.killed) expect(check.accounts, 'SIGINT leaves the vault as before').toBe(before);
+      before = check.accounts;
     }
 
     // The final import completes exactly: every account once, with its true parameters.
@@ -259,8 +262,12 @@ describe('an interrupted backup restore never leaves wrong accounts', () => {
       { trigger: { kind: 'progress', ms: Math.floor(Math.random() * 300) }, signal: 'SIGINT' },
     ];
     const figures: string[] = [];
+    // On a quiet machine a round's restore may finish before its trigger fires: then everything
+    // is already in the vault and the final restore finds all of it as duplicates, not just one.
+    let completedEarlier = false;
     for (const [i, { trigger, signal }] of rounds.entries()) {
       const run = await runAndInterrupt(args, target, trigger, signal);
+      if (run.code === 0) completedEarlier = true;
       if (signal === 'SIGINT' && run.killed) {
         expect(run.code).toBe(130);
         expect(run.stderr).toMatch(/^authdesk: Interrupted: nothing was added/m);
@@ -270,7 +277,7 @@ describe('an interrupted backup restore never leaves wrong accounts', () => {
     }
     const final = await runAndInterrupt(args, target, never, 'SIGKILL');
     expect(final.code, final.stderr).toBe(0);
-    expect(final.stdout).toContain('Skipped as duplicates (1):');
+    expect(final.stdout).toContain(`Skipped as duplicates (${completedEarlier ? IMPORT_ACCOUNTS : 1}):`);
     expect((await checkVault(target, expected, keychain, 'after the final restore')).accounts).toBe(IMPORT_ACCOUNTS);
     console.log(`batch-crash restore (${IMPORT_ACCOUNTS} accounts):\n  ${figures.join('\n  ')}`);
   }, 600_000);
