@@ -4,13 +4,14 @@
 #   scripts/with-keyring.sh npx vitest run test/integration
 # A fresh HOME keeps the keyring files (and any ~/.aws) private to this run.
 #
-# The keyring is a *plaintext* "login" collection written before the daemon starts. Why: CI once
-# lost 24 tests when the suite's gnome-keyring daemon went away mid-run and D-Bus activation
-# started a new one. A new daemon cannot open a password-protected keyring without showing an
-# unlock prompt, which fails headless ("couldn't create system prompt", then "unlock prompt was
-# dismissed" for every later test). A plaintext keyring has no password, so any daemon D-Bus starts
-# opens it unlocked and keeps every item written so far: a daemon killed mid-suite costs only the
-# calls in flight. It is a throwaway keyring of test secrets in a temp HOME, deleted on exit.
+# Every gnome-keyring daemon of the session unlocks the "login" keyring with the run's password,
+# including one that D-Bus activation starts after the first has gone away. Why: CI once lost 24
+# tests when the suite's daemon died mid-run and D-Bus started a new one with no password: it could
+# not open the keyring without an unlock prompt, which fails headless ("couldn't create system
+# prompt", then "unlock prompt was dismissed" / IsLocked for every later test). So this session's own
+# D-Bus service file for org.freedesktop.secrets (in $XDG_DATA_HOME, which D-Bus searches before
+# /usr/share) starts the daemon through a wrapper that feeds it the password: a daemon killed
+# mid-suite costs only the calls in flight (test/integration/keyring-restart.test.ts).
 set -euo pipefail
 if [[ "${AUTHDESK_IN_KEYRING_SESSION:-}" == 1 ]]; then exec "$@"; fi
 for tool in dbus-run-session gnome-keyring-daemon; do
@@ -25,15 +26,18 @@ export AUTHDESK_REAL_HOME="$HOME"
 export HOME="$KEYRING_HOME" XDG_DATA_HOME="$KEYRING_HOME/.local/share" XDG_RUNTIME_DIR="$KEYRING_HOME/run"
 # Each session has its own runtime dir, so gnome-keyring's control socket ($XDG_RUNTIME_DIR/keyring)
 # is never shared with another run on the same machine (or with a test's own private session).
-mkdir -p "$XDG_RUNTIME_DIR" "$XDG_DATA_HOME/keyrings" && chmod 700 "$XDG_RUNTIME_DIR" "$XDG_DATA_HOME/keyrings"
-printf '[keyring]\ndisplay-name=login\nctime=0\nmtime=0\nlock-on-idle=false\nlock-after=false\n' > "$XDG_DATA_HOME/keyrings/login.keyring"
-printf 'login' > "$XDG_DATA_HOME/keyrings/default"
-chmod 600 "$XDG_DATA_HOME/keyrings/login.keyring" "$XDG_DATA_HOME/keyrings/default"
-export AUTHDESK_IN_KEYRING_SESSION=1 AUTHDESK_TEST_KEYRING_DIR="$XDG_DATA_HOME/keyrings"
-# The daemon is started now (not on the first test's call) so a broken install fails here, once,
-# with gnome-keyring's own words; D-Bus activation restarts it if it ever goes away.
+mkdir -p "$XDG_RUNTIME_DIR" "$XDG_DATA_HOME/dbus-1/services" && chmod 700 "$XDG_RUNTIME_DIR"
+daemon="$KEYRING_HOME/secrets-daemon.sh"
+printf '#!/bin/sh\n# Started by D-Bus activation (this session only): unlock with the run password.\nprintf %%s authdesk-test | exec gnome-keyring-daemon --foreground --unlock --components=secrets\n' > "$daemon"
+chmod 700 "$daemon"
+for name in org.freedesktop.secrets org.gnome.keyring; do
+  printf '[D-BUS Service]\nName=%s\nExec=%s\n' "$name" "$daemon" > "$XDG_DATA_HOME/dbus-1/services/$name.service"
+done
+export AUTHDESK_IN_KEYRING_SESSION=1
+# The first daemon starts now (not on the first test's call), creating the login keyring with the
+# run's password, so a broken install fails here, once, with gnome-keyring's own words.
 dbus-run-session -- bash -c '
-  if ! gnome-keyring-daemon --start --components=secrets >/dev/null; then
+  if ! printf %s authdesk-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null; then
     echo "with-keyring: gnome-keyring-daemon did not start (see its message above)." >&2; exit 1
   fi
   exec "$@"' keyring-session "$@"

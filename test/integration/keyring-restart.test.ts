@@ -1,9 +1,9 @@
 /**
  * The test keyring survives its daemon (issue 10 §7). CI once lost 24 tests when the suite's
- * gnome-keyring daemon went away mid-run: D-Bus activation started a new one, which could not
- * open the password-protected keyring without an unlock prompt, and every later keychain call
- * failed. scripts/with-keyring.sh now gives each run a plaintext test keyring that any daemon opens
- * unlocked. Here a whole private session made by that script (not this suite's own, which other
+ * gnome-keyring daemon went away mid-run: D-Bus activation started a new one with no password, which
+ * could not open the keyring without an unlock prompt, and every later keychain call failed.
+ * scripts/with-keyring.sh now makes every daemon of the session, D-Bus-activated ones included,
+ * unlock the keyring with the run's password. Here a whole private session made by that script (not this suite's own, which other
  * files are using) has its daemon SIGKILLed between two CLI calls: the accounts written before it
  * are still there, with the right codes, and new ones can be added.
  */
