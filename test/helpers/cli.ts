@@ -13,21 +13,28 @@ export function ensureCliBuilt(): void {
 
 export interface CliResult { code: number; stdout: string; stderr: string }
 
-/** Run the built `authdesk` CLI as a real process. */
-export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; input?: string; dataDir?: string } = {}): Promise<CliResult> {
+/**
+ * Run any program as a real process and collect its output. `input` is written to its standard
+ * input (then closed); without it standard input is closed from the start.
+ */
+export function runProcess(command: string, args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      cwd: ROOT,
-      env: { ...process.env, ...(options.dataDir ? { AUTHDESK_DATA_DIR: options.dataDir } : {}), ...options.env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
+    const child = spawn(command, args, { cwd: options.cwd ?? ROOT, env: options.env ?? process.env, stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    child.stdin.end(options.input ?? '');
+    if (options.input !== undefined) child.stdin?.end(options.input);
+  });
+}
+
+/** Run the built `authdesk` CLI as a real process. */
+export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; input?: string; dataDir?: string } = {}): Promise<CliResult> {
+  return runProcess(process.execPath, [CLI, ...args], {
+    env: { ...process.env, ...(options.dataDir ? { AUTHDESK_DATA_DIR: options.dataDir } : {}), ...options.env },
+    input: options.input ?? '',
   });
 }
 

@@ -9,14 +9,13 @@
  *   ... put tutorial.key in a profile (writeProfiles in ./iam-env.ts), tutorial.device.seedBase32 in the vault ...
  *   expect(server.count('GetSessionToken', { ok: true })).toBe(1);
  */
-import { spawn } from 'node:child_process';
 import { createHash, createHmac } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { STSClient } from '@aws-sdk/client-sts';
 import { SignatureV4 } from '@smithy/signature-v4';
-import type { CliResult } from './cli.js';
+import { runProcess, type CliResult } from './cli.js';
 import type { IamServer, SessionRecord, TestKey } from '../iam-server/server.js';
 
 export interface AwsCredentials { accessKeyId: string; secretAccessKey: string; sessionToken?: string }
@@ -133,13 +132,5 @@ export function runAwsCli(server: IamServer, args: string[], env: NodeJS.Process
   const argv = [...args, '--endpoint-url', server.url];
   const offset = options.clockOffsetSeconds;
   const [command, commandArgs] = offset === undefined ? ['aws', argv] : ['faketime', ['-f', `${offset >= 0 ? '+' : ''}${offset}s`, 'aws', ...argv]];
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, commandArgs, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
+  return runProcess(command, commandArgs, { cwd: process.cwd(), env });
 }

@@ -9,14 +9,13 @@
  * Real parts: the CLI as a process (bundled fresh from the sources), the test server over HTTP, the
  * Secret Service (scripts/with-keyring.sh) as the session cache, the ledger files.
  */
-import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fromIni } from '@aws-sdk/credential-provider-ini';
 import { fromProcess } from '@aws-sdk/credential-provider-process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openVault } from '../../node/open-vault.js';
-import { ROOT, tempDir, type CliResult } from '../helpers/cli.js';
+import { tempDir, runProcess, type CliResult } from '../helpers/cli.js';
 import { awsCliCommand, cleanupAwsCli } from '../helpers/iam-cli.js';
 import { withEnv } from '../helpers/iam-env.js';
 import { describeInstancesRaw, runAwsCli } from '../helpers/iam-sts.js';
@@ -60,15 +59,7 @@ afterAll(async () => {
 
 async function authdesk(args: string[], extra: NodeJS.ProcessEnv = {}): Promise<CliResult> {
   const [entry] = await awsCliCommand();
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [entry!, ...args], { cwd: ROOT, env: { ...env, ...extra }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
+  return runProcess(process.execPath, [entry!, ...args], { env: { ...env, ...extra } });
 }
 
 function files(dir: string): string[] {

@@ -4,12 +4,12 @@
  * Service (the session cache), the real ledger files. The server says how many GetSessionToken
  * calls arrived and refuses a reused code as AWS does.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { GetSessionTokenCommand } from '@aws-sdk/client-sts';
-import { ROOT, tempDir, type CliResult } from '../helpers/cli.js';
+import { tempDir, runProcess, type CliResult } from '../helpers/cli.js';
 import { awsCliCommand, cleanupAwsCli } from '../helpers/iam-cli.js';
 import { cleanAwsEnv, writeProfiles } from '../helpers/iam-env.js';
 import { credentialsOf, describeInstancesRaw, sdkClients } from '../helpers/iam-sts.js';
@@ -39,16 +39,7 @@ async function authdesk(args: string[], env: NodeJS.ProcessEnv, options: { faket
   const [entry] = await awsCliCommand();
   const argv = [process.execPath, entry!, ...args];
   const [cmd, ...rest] = options.faketime ? ['faketime', '-f', options.faketime, ...argv] : argv;
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd!, rest, { cwd: ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    child.stdin.end('');
-  });
+  return runProcess(cmd!, rest, { env, input: '' });
 }
 
 /** Every regular file's bytes under `dir`, except the test keyring's own files (they ARE the keychain). */

@@ -4,14 +4,13 @@
  * real keychain (run under scripts/with-keyring.sh). The build is slow, so it is cached per content
  * hash of its inputs in the temp folder and reused by later runs.
  */
-import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error -- a plain .mjs build script without types
 import { buildCliExecutable, inputHash } from '../../scripts/build-cli-exe.mjs';
-import { oathtoolTotp, tempDir, type CliResult } from '../helpers/cli.js';
+import { oathtoolTotp, tempDir, runProcess, type CliResult } from '../helpers/cli.js';
 import { describeInstancesRaw } from '../helpers/iam-sts.js';
 import { IamServer } from '../iam-server/server.js';
 
@@ -45,15 +44,7 @@ function runExe(args: string[], extra: NodeJS.ProcessEnv = {}): Promise<CliResul
     ...(process.env.DBUS_SESSION_BUS_ADDRESS ? { DBUS_SESSION_BUS_ADDRESS: process.env.DBUS_SESSION_BUS_ADDRESS } : {}),
     ...extra,
   };
-  return new Promise((resolve, reject) => {
-    const child = spawn(exe, args, { env, cwd: '/', stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
+  return runProcess(exe, args, { env, cwd: '/' });
 }
 
 function expectExit(result: CliResult, code: number): void {

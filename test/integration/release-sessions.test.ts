@@ -2,10 +2,10 @@
 // (fresh bundle), the real SDK against the test STS, the real keychain, and the app's real
 // main-side services answering over the real socket. With the device named (--serial), the person
 // is asked BEFORE a code is spent; the cached path defers to the full command whenever the policy asks.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, tempDir, type CliResult } from '../helpers/cli.js';
+import { tempDir, runProcess, type CliResult } from '../helpers/cli.js';
 import { awsCliCommand, cleanupAwsCli } from '../helpers/iam-cli.js';
 import { cleanAwsEnv, writeProfiles } from '../helpers/iam-env.js';
 import { IamServer } from '../iam-server/server.js';
@@ -27,16 +27,7 @@ let serial = '';
 let userName = '';
 
 function authdesk(args: string[]): Promise<CliResult> {
-  return awsCliCommand().then(([entry]) => new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [entry!, ...args], { cwd: ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    child.stdin.end('');
-  }));
+  return awsCliCommand().then(([entry]) => runProcess(process.execPath, [entry!, ...args], { env, input: '' }));
 }
 
 async function waitForPrompt() {

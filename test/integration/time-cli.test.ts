@@ -2,8 +2,7 @@
 // 90 s ahead (faketime), the real vault and Secret Service (run under scripts/with-keyring.sh),
 // and Debian's oathtool as the oracle for the corrected code.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
-import { oathtoolTotp, tempDir, ROOT, type CliResult } from '../helpers/cli.js';
+import { oathtoolTotp, tempDir, runProcess, type CliResult } from '../helpers/cli.js';
 import { timeCliPath } from '../helpers/time-cli.js';
 import { freeUdpPort, startChrony, type ChronyServer } from '../helpers/time-chrony.js';
 import { startDateServer } from '../helpers/time-http-date.js';
@@ -16,16 +15,7 @@ describe('authdesk time', () => {
   let ahead: ChronyServer;
   let bin = '';
   const cli = (args: string[], input = ''): Promise<CliResult> =>
-    new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [bin, ...args], { cwd: ROOT, env: { ...process.env, AUTHDESK_DATA_DIR: data.path }, stdio: ['pipe', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-      child.stdin.end(input);
-    });
+    runProcess(process.execPath, [bin, ...args], { env: { ...process.env, AUTHDESK_DATA_DIR: data.path }, input });
 
   beforeAll(async () => {
     bin = await timeCliPath();
