@@ -10,19 +10,20 @@
  * under an exclusive lock) is node/aws/code-ledger.ts; this module defines the port it implements.
  */
 import { AwsError } from '../errors.js';
+import { AWS_CODE_TIMING } from '../iam/codes.js';
 import type { Clock } from '../vault/ports.js';
 
 export const CODE_REUSE_TIMING = {
-  /** AWS virtual MFA devices: 30-second steps. */
-  PERIOD_MS: 30_000,
+  /** AWS virtual MFA devices' step, as for enrollment pairs. */
+  PERIOD_MS: AWS_CODE_TIMING.PERIOD_MS,
   /**
    * A code computed this close to the end of its step may arrive after AWS moved on: use the next
    * step instead. A single code (STS, mfa_process) goes straight out, so 2 s (the Date header's 1 s
    * resolution + a round trip) is enough; pairs keep core/iam/codes.ts's 4 s.
    */
   GUARD_MS: 2_000,
-  /** How far into a step we compute once we waited for it (absorbs the Date header's 1 s resolution). */
-  SETTLE_MS: 1_000,
+  /** How far into a step we compute once we waited for it, as for enrollment pairs. */
+  SETTLE_MS: AWS_CODE_TIMING.SETTLE_MS,
   /** Longer than this is not a wait for a step but a clock that disagrees with the ledger: fail instead. */
   MAX_WAIT_MS: 95_000,
 } as const;
