@@ -11,7 +11,7 @@ import { sessionKey, type CachedSession } from '../core/aws/session-policy.js';
 import { KeychainSessionCache } from '../node/aws/session-cache.js';
 
 const root = process.cwd();
-const cli = path.join(root, 'dist/cli/authdesk.mjs');
+const cli = path.join(root, 'dist/cli/authdesk.cjs');
 if (!existsSync(cli)) throw new Error('Build first: node scripts/build.mjs');
 const dataDir = mkdtempSync(path.join(tmpdir(), 'authdesk-bench-creds-'));
 const env = { ...process.env, AUTHDESK_DATA_DIR: dataDir, AWS_PROFILE: '' };

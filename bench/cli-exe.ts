@@ -1,5 +1,5 @@
 // The standalone `authdesk` executable (scripts/build-cli-exe.mjs): its size, and its start-up
-// against `node -e 0` and the npm CLI (`node dist/cli/authdesk.mjs`) in the same run, for
+// against `node -e 0` and the npm CLI (`node dist/cli/authdesk.cjs`) in the same run, for
 // `--version` and for `code X` (a real vault in the real Secret Service: npm run bench runs this
 // under scripts/with-keyring.sh). Target: the executable starts within 1.5x of `node -e 0`.
 // The executable is built once per content of its inputs (cached in the temp folder, like the test).
@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 const root = process.cwd();
-const cli = path.join(root, 'dist/cli/authdesk.mjs');
+const cli = path.join(root, 'dist/cli/authdesk.cjs');
 if (!existsSync(cli)) throw new Error('Build first: node scripts/build.mjs');
 const outDir = path.join(tmpdir(), 'authdesk-cli-exe', 'bench');
 execFileSync(process.execPath, ['scripts/build-cli-exe.mjs', '--out', outDir], { cwd: root, stdio: ['ignore', 'inherit', 'ignore'] });

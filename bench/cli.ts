@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 const root = process.cwd();
-const cli = path.join(root, 'dist/cli/authdesk.mjs');
+const cli = path.join(root, 'dist/cli/authdesk.cjs');
 if (!existsSync(cli)) throw new Error('Build first: node scripts/build.mjs');
 const dataDir = mkdtempSync(path.join(tmpdir(), 'authdesk-bench-cli-'));
 const env = { ...process.env, AUTHDESK_DATA_DIR: dataDir };

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { makeAegisEncrypted } from '../test/helpers/backup-fixtures.js';
 
 const root = process.cwd();
-const cli = path.join(root, 'dist/cli/authdesk.mjs');
+const cli = path.join(root, 'dist/cli/authdesk.cjs');
 if (!existsSync(cli)) throw new Error('Build first: node scripts/build.mjs');
 const dir = mkdtempSync(path.join(tmpdir(), 'authdesk-bench-limits-'));
 const env = { ...process.env, AUTHDESK_DATA_DIR: path.join(dir, 'data') };

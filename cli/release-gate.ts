@@ -10,7 +10,7 @@
  * Call it after resolving the account and BEFORE reading the seed or advancing an HOTP counter.
  * The sessions work wraps `authdesk aws credentials` with gateRelease(..., 'session' | 'role').
  */
-import { ReleaseError, effectivePolicy, parseReleasePolicy, type ReleaseWhat } from '../core/release/policy.js';
+import { ReleaseError, effectivePolicy, type ReleaseWhat } from '../core/release/policy.js';
 import type { ActivityReason } from '../core/release/activity.js';
 import { decisionOf } from '../core/release/activity.js';
 import { describeWhat, type CallerInfo } from '../core/release/request.js';
@@ -18,7 +18,7 @@ import { displayName, type Account } from '../core/vault/model.js';
 import type { VaultApi } from '../core/vault/api.js';
 import { defaultDataDir } from '../node/data-dir.js';
 import { createActivityStore } from '../node/release/activity-store.js';
-import { callerOfCli } from '../node/release/caller.js';
+import { callerOfThisCli } from '../node/release/caller.js';
 import { askApp } from '../node/release/client.js';
 import { releaseChannelPath } from '../node/release/paths.js';
 import type { CliContext } from './io.js';
@@ -56,7 +56,7 @@ export async function gateRelease(ctx: CliContext, vault: Pick<VaultApi, 'settin
   const policy = effectivePolicy(account.releasePolicy, (await vault.settings()).defaultReleasePolicy);
   // The CLI describes its caller itself; on Linux the app reads it again from the OS for the pid
   // the peer check proved, and ignores this.
-  const caller = await callerOfCli(process.pid, false);
+  const caller = await callerOfThisCli();
   const role = options.role;
   if (policy.mode === 'always') {
     await logHere(ctx, account, what, role, caller, 'policy-always');
@@ -84,48 +84,4 @@ export async function accountOfSerial(vault: Pick<VaultApi, 'list'>, serial: str
 /** `what` of an AWS session release: a role session names its role. */
 export function sessionWhat(roleArn: string | undefined): { what: ReleaseWhat; options: GateOptions } {
   return roleArn ? { what: 'role', options: { role: roleArn } } : { what: 'session', options: {} };
-}
-
-/**
- * The cached path of `authdesk aws credentials` (run before every AWS command): it does not open
- * the vault, so it reads vault.json once here. Under "Always" the release is logged and may go
- * ahead (true); any other policy, or an account it cannot tell, returns false and the full command
- * runs, which asks the app (gateRelease) — one prompt, then the cached session is served.
- */
-export async function cachedSessionMayGo(env: NodeJS.ProcessEnv, serial: string, roleArn: string | undefined): Promise<boolean> {
-  const { readFile } = await import('node:fs/promises');
-  const { join } = await import('node:path');
-  const dataDir = defaultDataDir(env);
-  let doc: { accounts?: unknown; settings?: { defaultReleasePolicy?: unknown } };
-  try {
-    doc = JSON.parse(await readFile(join(dataDir, 'vault.json'), 'utf8')) as typeof doc;
-  } catch {
-    return false;
-  }
-  const accounts = Array.isArray(doc.accounts) ? (doc.accounts as Account[]) : [];
-  const matches = accounts.filter((a) => typeof a === 'object' && a !== null && a.awsSerial === serial);
-  if (matches.length > 1) return false;
-  // A device no account is linked to any more (removed): its cached session follows the default policy.
-  const account = matches[0];
-  let policy;
-  try {
-    policy = effectivePolicy(parseReleasePolicy(account?.releasePolicy), parseReleasePolicy(doc.settings?.defaultReleasePolicy));
-  } catch {
-    return false; // a damaged policy: the full command opens the vault and says so
-  }
-  if (policy.mode !== 'always') return false;
-  const { what, options } = sessionWhat(roleArn);
-  const caller = await callerOfCli(process.pid, false);
-  await createActivityStore(dataDir)
-    .append({
-      at: new Date().toISOString(),
-      decision: 'allowed',
-      reason: 'policy-always',
-      what,
-      ...(options.role !== undefined ? { role: options.role } : {}),
-      account: account ? { id: account.id, name: displayName(account), awsSerial: serial } : { id: '', name: serial, awsSerial: serial },
-      program: { exe: caller.exe, pid: caller.pid, commandLine: caller.commandLine, ...(caller.parentCommandLine !== undefined ? { parentCommandLine: caller.parentCommandLine } : {}), verified: false },
-    })
-    .catch(() => undefined);
-  return true;
 }

@@ -3,7 +3,7 @@
  * that works from any directory and any shell. Three ways Authdesk's CLI can exist:
  * - the standalone executable (a Node single executable application built by
  *   scripts/build-cli-exe.mjs, shipped in the app's resources): its own path;
- * - a checkout or a global npm install: "<node>" "<.../dist/cli/authdesk.mjs>" (absolute, real
+ * - a checkout or a global npm install: "<node>" "<.../dist/cli/authdesk.cjs>" (absolute, real
  *   paths: the npm bin link and `node` on PATH may differ in the shell the AWS CLI starts);
  * - the desktop app (Electron cannot act as Node: the runAsNode fuse is off): the executable in its
  *   resources, or the copy "Install the command-line tool" made (AppImage: the mount moves each run).
@@ -82,7 +82,7 @@ export function invocationForApp(facts: AppFacts): CliInvocation {
   if (!facts.nodeOnPath) {
     throw new InputError('CLI_NODE_MISSING', 'Running from a checkout, Authdesk needs `node` on PATH for the command line (or build the standalone executable: npm run build:cli-exe).');
   }
-  return { words: [facts.nodeOnPath, path.join(facts.appPath, 'dist', 'cli', 'authdesk.mjs')], kind: 'node-script', flavour };
+  return { words: [facts.nodeOnPath, path.join(facts.appPath, 'dist', 'cli', 'authdesk.cjs')], kind: 'node-script', flavour };
 }
 
 /** The running CLI's own invocation (node:sea tells a standalone executable from a script). */

@@ -22,8 +22,13 @@ type AsyncEntry = Keyring.AsyncEntry;
 // its CommonJS export scanner, which added ~11 MB of peak RSS to every `authdesk code` (issue 2's
 // budget is 1.5x a bare `node -e 0`). In the CJS bundle (Electron main) import.meta.url is empty
 // and the real `require` is used.
-const loadModule = import.meta.url ? createRequire(import.meta.url) : require;
-const { AsyncEntry, findCredentialsAsync } = loadModule('@napi-rs/keyring') as typeof Keyring;
+// Loaded on first use, not on import: a command that imports this module but never reaches the
+// keychain does not pay the ~10 ms of loading the native module.
+let native: typeof Keyring | undefined;
+function keyring(): typeof Keyring {
+  native ??= (import.meta.url ? createRequire(import.meta.url) : require)('@napi-rs/keyring') as typeof Keyring;
+  return native;
+}
 
 export interface KeyringSecretStoreOptions {
   /** Keychain service name (tests may use their own). Default `authdesk`. */
@@ -130,7 +135,7 @@ export class KeyringSecretStore implements SecretStore {
     // bus, and blocks the event loop up to the library's ~2 s D-Bus reply timeout when the service
     // hangs (measured; then it throws "Did not receive a reply" -> KEYCHAIN_TIMEOUT). Another
     // reason to cache entries. It runs inside call(), so its errors are mapped too.
-    const created = new AsyncEntry(this.service, accountName, ENTRY_OPTIONS);
+    const created = new (keyring().AsyncEntry)(this.service, accountName, ENTRY_OPTIONS);
     this.entries.set(accountName, created);
     if (this.entries.size > this.cacheSize) {
       const oldest = this.entries.keys().next().value;
@@ -175,10 +180,10 @@ export class KeyringSecretStore implements SecretStore {
   async list(): Promise<Array<{ accountName: string; secret: string }>> {
     // findCredentials searches, then reads each item: an item deleted in between (by another
     // Authdesk process outside our lock, or another program) fails the whole call. Retry a few times.
-    let found: Awaited<ReturnType<typeof findCredentialsAsync>> | undefined;
+    let found: Awaited<ReturnType<typeof Keyring.findCredentialsAsync>> | undefined;
     for (let attempt = 1; found === undefined; attempt++) {
       try {
-        found = await this.call('list its secret keys', (signal) => findCredentialsAsync(this.service, undefined, signal), this.listTimeoutMs);
+        found = await this.call('list its secret keys', (signal) => keyring().findCredentialsAsync(this.service, undefined, signal), this.listTimeoutMs);
       } catch (error) {
         if (!(error instanceof KeychainError && error.code === 'KEYCHAIN_CHANGED') || attempt >= LIST_ATTEMPTS) throw error;
         await new Promise((resolve) => setTimeout(resolve, LIST_RETRY_STEP_MS * attempt));

@@ -19,19 +19,42 @@ const common = { absWorkingDir: root, bundle: true, platform: 'node', target: 'n
 // then take their CommonJS path.
 const CJS_DEFINES = { 'import.meta.url': 'undefined' };
 
-async function buildCli() {
-  rmSync(path.join(root, 'dist/cli'), { recursive: true, force: true });
-  await build({
-    ...common,
-    entryPoints: { authdesk: 'cli/authdesk.ts' },
-    outdir: 'dist/cli',
-    format: 'esm',
-    splitting: true,
-    outExtension: { '.js': '.mjs' },
-    chunkNames: 'chunks/[name]-[hash]',
-    banner: { js: '#!/usr/bin/env node' },
-  });
-  chmodSync(path.join(root, 'dist/cli/authdesk.mjs'), 0o755);
+// The entry (cli/authdesk.ts) imports the full CLI as './run.js': in the output that is the ESM
+// build of cli/run.ts beside it, never bundled into the entry.
+const fullCliExternal = {
+  name: 'full-cli-external',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/run\.js$/ }, (args) => (args.importer.endsWith(path.join('cli', 'authdesk.ts')) ? { path: './cli.mjs', external: true } : undefined));
+  },
+};
+
+/** Build the CLI into `outdir` (relative to the checkout, or absolute): authdesk.cjs, cli.mjs and chunks/. */
+export async function buildCli(outdir = 'dist/cli') {
+  rmSync(path.resolve(root, outdir), { recursive: true, force: true });
+  await Promise.all([
+    // The entry: one CommonJS file with only the cached path of `aws credentials` (why: cli/authdesk.ts).
+    build({
+      ...common,
+      entryPoints: { authdesk: 'cli/authdesk.ts' },
+      outdir,
+      format: 'cjs',
+      outExtension: { '.js': '.cjs' },
+      define: CJS_DEFINES,
+      plugins: [fullCliExternal],
+      banner: { js: '#!/usr/bin/env node' },
+    }),
+    // Everything else: ESM, split so each command loads only its own imports.
+    build({
+      ...common,
+      entryPoints: { cli: 'cli/run.ts' },
+      outdir,
+      format: 'esm',
+      splitting: true,
+      outExtension: { '.js': '.mjs' },
+      chunkNames: 'chunks/[name]-[hash]',
+    }),
+  ]);
+  chmodSync(path.resolve(root, outdir, 'authdesk.cjs'), 0o755);
 }
 
 async function buildElectron() {
@@ -57,8 +80,10 @@ function buildRenderer() {
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 
-await buildCli();
-if (only !== 'cli') {
-  await buildElectron();
-  buildRenderer();
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  await buildCli();
+  if (only !== 'cli') {
+    await buildElectron();
+    buildRenderer();
+  }
 }

@@ -9,6 +9,8 @@
  * its vault id as a seed, and a session must never be mistaken for one (or the other way round).
  * Kept light (no AWS SDK, no vault): the cached path of `aws credentials` imports it.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { SessionCachePort } from '../../core/aws/session-flow.js';
 import { parseCachedSession, summarize, type CachedSession, type SessionSummary } from '../../core/aws/session-policy.js';
 import { KeyringSecretStore } from '../keychain.js';
@@ -49,14 +51,31 @@ export class KeychainSessionCache implements SessionCachePort {
   }
 }
 
-/** The vault id from `<dataDir>/vault.json` without opening the vault (no keychain, no lock). */
-export async function readVaultId(dataDir: string): Promise<string | undefined> {
-  const { readFile } = await import('node:fs/promises');
-  const { join } = await import('node:path');
+/**
+ * `<dataDir>/vault.json` parsed, without opening the vault (no keychain, no lock, no reconciliation),
+ * for the paths that must stay light: the cached `aws credentials` reads the vault id and the release
+ * policies from this one read. Unknown shape or no file: undefined (the full command says why).
+ */
+export interface VaultPeek {
+  readonly vaultId: string;
+  readonly accounts: readonly unknown[];
+  readonly settings: { readonly defaultReleasePolicy?: unknown };
+}
+
+export async function peekVaultDocument(dataDir: string): Promise<VaultPeek | undefined> {
   try {
-    const doc = JSON.parse(await readFile(join(dataDir, 'vault.json'), 'utf8')) as { vaultId?: unknown };
-    return typeof doc.vaultId === 'string' ? doc.vaultId : undefined;
+    // Blocking on purpose: one small local file, read by CLI paths only, where the thread pool's
+    // round trip (and loading node:fs/promises first) cost more than the read (bench/aws-credentials.ts).
+    const doc = JSON.parse(readFileSync(join(dataDir, 'vault.json'), 'utf8')) as { vaultId?: unknown; accounts?: unknown; settings?: unknown };
+    if (typeof doc.vaultId !== 'string') return undefined;
+    const settings = typeof doc.settings === 'object' && doc.settings !== null ? (doc.settings as VaultPeek['settings']) : {};
+    return { vaultId: doc.vaultId, accounts: Array.isArray(doc.accounts) ? doc.accounts : [], settings };
   } catch {
     return undefined;
   }
+}
+
+/** The vault id from `<dataDir>/vault.json` (see peekVaultDocument). */
+export async function readVaultId(dataDir: string): Promise<string | undefined> {
+  return (await peekVaultDocument(dataDir))?.vaultId;
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
-export const CLI = path.join(ROOT, 'dist/cli/authdesk.mjs');
+export const CLI = path.join(ROOT, 'dist/cli/authdesk.cjs');
 
 /** Build the CLI once per test file if `npm test` has not already (it builds first). */
 export function ensureCliBuilt(): void {

@@ -1,13 +1,12 @@
 /**
- * Run `authdesk aws ...` as a real process: the real entry (cli/authdesk.ts -> cli/main.ts, which
- * dispatches `aws` to cli/commands/aws.ts), bundled fresh from the current sources with esbuild
- * (the options of scripts/build.mjs: packages external, code splitting), once per test file, so a
- * stale dist/ never hides a change.
+ * Run `authdesk aws ...` as a real process: the real entry (cli/authdesk.ts, then cli/run.ts ->
+ * cli/main.ts, which dispatches `aws` to cli/commands/aws.ts), built fresh from the current sources
+ * by scripts/build.mjs's own buildCli, once per test file, so a stale dist/ never hides a change.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
-import { build } from 'esbuild';
+import { buildCli } from '../../scripts/build.mjs';
 import { ROOT, type CliResult } from './cli.js';
 
 const OUT_ROOT = path.join(ROOT, 'test/.tmp/iam-cli');
@@ -15,13 +14,8 @@ let resolved: Promise<string[]> | undefined;
 
 async function prepare(): Promise<string[]> {
   const outdir = path.join(OUT_ROOT, String(process.pid));
-  rmSync(outdir, { recursive: true, force: true });
-  mkdirSync(outdir, { recursive: true });
-  await build({
-    absWorkingDir: ROOT, bundle: true, platform: 'node', target: 'node20', format: 'esm', packages: 'external', logLevel: 'warning',
-    entryPoints: { authdesk: 'cli/authdesk.ts' }, outdir, splitting: true, outExtension: { '.js': '.mjs' }, chunkNames: 'chunks/[name]-[hash]',
-  });
-  return [path.join(outdir, 'authdesk.mjs'), 'aws'];
+  await buildCli(outdir);
+  return [path.join(outdir, 'authdesk.cjs'), 'aws'];
 }
 
 /** Remove this process's bundle (call in afterAll). */

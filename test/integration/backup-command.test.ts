@@ -1,5 +1,5 @@
 /**
- * `authdesk backup ...` as a person uses it: the BUILT CLI (dist/cli/authdesk.mjs) as real
+ * `authdesk backup ...` as a person uses it: the BUILT CLI (dist/cli/authdesk.cjs) as real
  * processes, the real keychain (run under scripts/with-keyring.sh), real files. The backups it writes
  * are read back by the standalone scripts/decrypt-backup.mjs and by `backup restore`; codes are
  * checked against Debian's oathtool. The terminal prompts run in a real pseudo-terminal (util-linux

@@ -216,7 +216,7 @@ describe('authdesk CLI', () => {
     try {
       const r = execFileSync('npx', ['authdesk', 'otp', '--secret', GH_SECRET, '--time', '59'], {
         cwd: ROOT, encoding: 'utf8', // ignore-scripts: npx would otherwise run our `prepare` (a CLI rebuild) while other test
-        // files are running dist/cli/authdesk.mjs.
+        // files are running dist/cli/authdesk.cjs.
         env: { ...process.env, AUTHDESK_DATA_DIR: data.path, npm_config_cache: cache.path, npm_config_update_notifier: 'false', npm_config_ignore_scripts: 'true' },
       });
       expect(r.trim()).toBe(oathtoolTotp(GH_SECRET, 59));

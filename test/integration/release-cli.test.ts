@@ -223,7 +223,7 @@ describe('authdesk code off a terminal, by release policy', () => {
 
   it('a code printed on a terminal is not gated (the person is reading it)', async () => {
     // `script` gives the CLI a pseudo-terminal as stdout; under "ask" and no answer it would hang.
-    const out = execFileSync('script', ['-qec', `${process.execPath} ${path.join(ROOT, 'dist/cli/authdesk.mjs')} code ${SERIAL}`, '/dev/null'], {
+    const out = execFileSync('script', ['-qec', `${process.execPath} ${path.join(ROOT, 'dist/cli/authdesk.cjs')} code ${SERIAL}`, '/dev/null'], {
       env: { ...process.env, AUTHDESK_DATA_DIR: dir.path },
       encoding: 'utf8',
       timeout: 60_000,

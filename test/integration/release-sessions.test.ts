@@ -3,6 +3,7 @@
 // main-side services answering over the real socket. With the device named (--serial), the person
 // is asked BEFORE a code is spent; the cached path defers to the full command whenever the policy asks.
 import { spawnSync } from 'node:child_process';
+import { realpathSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir, runProcess, type CliResult } from '../helpers/cli.js';
@@ -119,5 +120,7 @@ describe('authdesk aws credentials under "Ask"', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(services.release.service.pending()).toEqual([]);
     expect(await lastLog()).toMatchObject({ decision: 'allowed', reason: 'policy-always', what: 'session', account: { awsSerial: serial } });
+    // The program named is the one that ran the CLI: this test process (its parent).
+    expect((await lastLog())?.program).toMatchObject({ pid: process.pid, exe: realpathSync('/proc/self/exe'), verified: false });
   });
 });

@@ -149,7 +149,7 @@ describe('quoteWord / commandLine', () => {
   });
 
   // The AWS CLI splits credential_process with Python's shlex on POSIX; the JS SDK runs it with /bin/sh.
-  const words = ['/home/a b/node', "/tmp/it's $x/authdesk.mjs", 'aws', 'credentials', '--profile', 'default'];
+  const words = ['/home/a b/node', "/tmp/it's $x/authdesk.cjs", 'aws', 'credentials', '--profile', 'default'];
   it('Python shlex (the AWS CLI) splits the line back into the same words', () => {
     const line = commandLine(words, 'posix');
     const out = execFileSync('python3', ['-c', 'import json,shlex,sys; print(json.dumps(shlex.split(sys.argv[1])))', line], { encoding: 'utf8' });
@@ -165,7 +165,7 @@ describe('quoteWord / commandLine', () => {
 describe('isAuthdeskCredentialProcess', () => {
   it.each([
     ['/usr/bin/authdesk aws credentials --profile default', true],
-    ['"/usr/bin/node" "/src/authdesk/dist/cli/authdesk.mjs" aws credentials', true],
+    ['"/usr/bin/node" "/src/authdesk/dist/cli/authdesk.cjs" aws credentials', true],
     ['C:\\Program Files\\Authdesk\\authdesk.exe aws credentials --profile x', true],
     ['aws-vault exec work --json', false],
     ['/usr/bin/authdesk code work', false],

@@ -61,7 +61,7 @@ describe('checkProfileRequest / profileEntries', () => {
 describe('the invocation written into credential_process', () => {
   it('the standalone executable is its own path; a script runs with the absolute node', () => {
     expect(invocationOfProcess({ platform: 'linux', execPath: '/usr/lib/authdesk/authdesk', standalone: true, script: '/usr/lib/authdesk/authdesk' }).words).toEqual(['/usr/lib/authdesk/authdesk']);
-    expect(invocationOfProcess({ platform: 'linux', execPath: '/usr/bin/node', standalone: false, script: '/src/dist/cli/authdesk.mjs' })).toEqual({ words: ['/usr/bin/node', '/src/dist/cli/authdesk.mjs'], kind: 'node-script', flavour: 'posix' });
+    expect(invocationOfProcess({ platform: 'linux', execPath: '/usr/bin/node', standalone: false, script: '/src/dist/cli/authdesk.cjs' })).toEqual({ words: ['/usr/bin/node', '/src/dist/cli/authdesk.cjs'], kind: 'node-script', flavour: 'posix' });
     expect(code(() => invocationOfProcess({ platform: 'linux', execPath: '/usr/bin/node', standalone: false, script: undefined }))).toBe('CLI_LOCATION_UNKNOWN');
   });
   const app = { platform: 'linux' as NodeJS.Platform, packaged: true, resourcesPath: '/opt/Authdesk/resources', appPath: '/opt/Authdesk/resources/app.asar', appImage: undefined, installedExecutable: undefined, nodeOnPath: undefined };
@@ -70,7 +70,7 @@ describe('the invocation written into credential_process', () => {
     ['installed copy wins', { ...app, installedExecutable: '/home/a/.local/bin/authdesk' }, ['/home/a/.local/bin/authdesk']],
     ['AppImage with an installed copy', { ...app, appImage: '/home/a/Authdesk.AppImage', installedExecutable: '/home/a/.local/share/authdesk/bin/authdesk' }, ['/home/a/.local/share/authdesk/bin/authdesk']],
     ['Windows', { ...app, platform: 'win32' as NodeJS.Platform, resourcesPath: 'C:\\Program Files\\Authdesk\\resources' }, ['C:\\Program Files\\Authdesk\\resources\\bin\\authdesk.exe']],
-    ['a checkout: node on PATH and dist/cli', { ...app, packaged: false, appPath: '/src', nodeOnPath: '/usr/bin/node' }, ['/usr/bin/node', '/src/dist/cli/authdesk.mjs']],
+    ['a checkout: node on PATH and dist/cli', { ...app, packaged: false, appPath: '/src', nodeOnPath: '/usr/bin/node' }, ['/usr/bin/node', '/src/dist/cli/authdesk.cjs']],
   ])('app, %s', (_, facts, words) => {
     expect(invocationForApp(facts).words).toEqual(words);
   });

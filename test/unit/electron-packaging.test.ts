@@ -111,7 +111,7 @@ describe('electron-builder configuration', () => {
     for (const file of ['package.json', 'dist/main/main.cjs', 'dist/preload/preload.cjs', 'dist/renderer/index.html', 'dist/renderer/assets/zxing_reader-abc.wasm', 'assets/tray/trayTemplate.png', 'assets/icon.png']) {
       expect(included(file), file).toBe(true);
     }
-    for (const file of ['electron/main/main.ts', 'core/otp/otp.ts', 'renderer/App.tsx', 'test/unit/security.test.ts', 'dist/main/main.cjs.map', 'dist/cli/authdesk.mjs', 'docs/SECURITY.md', 'assets/icon.svg', 'build/entitlements.mac.plist', 'vault.json', '.env']) {
+    for (const file of ['electron/main/main.ts', 'core/otp/otp.ts', 'renderer/App.tsx', 'test/unit/security.test.ts', 'dist/main/main.cjs.map', 'dist/cli/authdesk.cjs', 'docs/SECURITY.md', 'assets/icon.svg', 'build/entitlements.mac.plist', 'vault.json', '.env']) {
       expect(included(file), file).toBe(false);
     }
   });

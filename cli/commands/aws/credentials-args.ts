@@ -14,6 +14,11 @@ export interface CredentialsArgs {
   readonly json: boolean;
 }
 
+/** Is this command line `authdesk aws credentials ...` that the cached path may try? */
+export function isCachedCredentialsCall(argv: readonly string[]): boolean {
+  return argv[0] === 'aws' && argv[1] === 'credentials' && !argv.includes('--help') && !argv.includes('-h');
+}
+
 /** Throws TypeError (util.parseArgs) or InputError (a value's sentence) on bad input. */
 export function parseCredentialsArgs(args: readonly string[], env: NodeJS.ProcessEnv): CredentialsArgs {
   const { values, positionals } = parseArgs({
