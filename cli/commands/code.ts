@@ -1,7 +1,9 @@
 import { openVault } from '../../node/open-vault.js';
 import { displayName } from '../../core/vault/model.js';
 import { InputError } from '../../core/errors.js';
-import { EXIT, parseCommandArgs, printJson, printLine, UsageError, type Command } from '../io.js';
+import { EXIT, parseCommandArgs, printJson, printLine, UsageError, type CliContext, type Command } from '../io.js';
+import { clockHealth } from '../../core/time/health.js';
+import type { VaultApi } from '../../core/vault/api.js';
 import { resolveAccount } from '../accounts.js';
 import { followsReuseRule } from '../../core/aws/code-reuse.js';
 import { gateRelease } from '../release-gate.js';
@@ -49,6 +51,7 @@ const code: Command = {
     await gateRelease(ctx, vault, account, 'code');
     const { appliedOffsetMs } = await vault.clock();
     const offsetMs = values['no-correction'] ? 0 : appliedOffsetMs;
+    if (!values['no-correction']) await warnOfUnverifiedOffset(ctx, vault);
 
     if (account.type === 'hotp') {
       if (values.next || values.pair) throw new InputError('HOTP_NO_PAIR', `${displayName(account)} is an HOTP (counter) account: it has no "next period"; each call prints the next code.`);
@@ -117,3 +120,15 @@ const code: Command = {
 };
 
 export default code;
+
+/**
+ * A measured offset that nothing vouched for is not applied (core/time/trust.ts): the codes below
+ * use the local clock (or the earlier correction), which may be why a service refuses them. Say so
+ * on stderr, every time until the person confirms or fixes the clock — stdout keeps only the code.
+ */
+async function warnOfUnverifiedOffset(ctx: CliContext, vault: VaultApi): Promise<void> {
+  const settings = await vault.settings();
+  if (!settings.timeOffsetPending) return;
+  const health = clockHealth({ ...(settings.timeOffset ? { record: settings.timeOffset } : {}), pending: settings.timeOffsetPending, correctionEnabled: settings.timeCorrection, nowMs: Date.now() });
+  ctx.stderr.write(`authdesk: ${health.headline}. Check this computer’s date, time and time zone ("authdesk time" tells more), or run "authdesk time --sync --accept-unverified-offset" to use it.\n`);
+}
