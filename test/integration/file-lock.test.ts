@@ -5,8 +5,8 @@
 // No test depends on speed: budgets that must not run out are minutes long, waits poll for a
 // condition, and "broken at once" is proven with a wait budget of zero.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +14,7 @@ import { isAuthdeskError } from '../../core/errors.js';
 import { FileCodeLedger } from '../../node/aws/code-ledger.js';
 import { breakStaleLock, FileLock, isStaleLock, readLockFile, type LockHolder } from '../../node/file-lock.js';
 import { createActivityStore } from '../../node/release/activity-store.js';
+import { tempDir } from '../helpers/cli.js';
 import { buildTestScript } from '../helpers/vault-build.js';
 
 let script: { file: string; cleanup(): void };
@@ -22,16 +23,14 @@ beforeAll(async () => {
 });
 afterAll(() => script.cleanup());
 
-const dirs: string[] = [];
+const dirs: Array<{ path: string; cleanup(): void }> = [];
 const children: ChildProcess[] = [];
 function freshDir(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'authdesk-file-lock-'));
-  dirs.push(dir);
-  return dir;
+  return dirs[dirs.push(tempDir('authdesk-file-lock-')) - 1]!.path;
 }
 afterEach(() => {
   for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  for (const dir of dirs.splice(0)) dir.cleanup();
 });
 
 const LONG = 600_000; // a budget or an age that must never run out during a test
@@ -51,6 +50,21 @@ function child(args: string[]): { process: ChildProcess; next(): Promise<Record<
       return JSON.parse(line.value) as Record<string, unknown>;
     },
     exited,
+  };
+}
+
+/** A fresh folder whose `x.lock` a child process holds (touching it every `heartbeatMs` when > 0). */
+async function heldByChild(heartbeatMs = 0): Promise<{ dir: string; lockFile: string; holder: ReturnType<typeof child>; release(): Promise<void> }> {
+  const dir = freshDir();
+  const lockFile = path.join(dir, 'x.lock');
+  const holder = child([lockFile, 'hold', String(LONG), String(heartbeatMs)]);
+  expect(await holder.next()).toEqual({ held: true });
+  return {
+    dir, lockFile, holder,
+    async release() {
+      holder.process.stdin!.end();
+      expect(await holder.next()).toEqual({ released: true });
+    },
   };
 }
 
@@ -93,10 +107,7 @@ describe('FileLock between processes', () => {
   });
 
   it('a live holder excludes us: when the budget is spent, the caller\'s error names its pid and its lock stays', async () => {
-    const dir = freshDir();
-    const lockFile = path.join(dir, 'x.lock');
-    const holder = child([lockFile, 'hold', String(LONG), '0']);
-    expect(await holder.next()).toEqual({ held: true });
+    const { lockFile, holder, release } = await heldByChild();
     const before = readFileSync(lockFile, 'utf8');
     const lock = new FileLock({ file: lockFile, waitMs: 300, staleMs: LONG, whenStillLocked: stillLocked });
     let ran = false;
@@ -105,30 +116,22 @@ describe('FileLock between processes', () => {
     expect((error as Error).message).toBe(`still locked by ${holder.process.pid}`);
     expect(readFileSync(lockFile, 'utf8')).toBe(before);
     // The holder still owns it: it releases it normally.
-    holder.process.stdin!.end();
-    expect(await holder.next()).toEqual({ released: true });
+    await release();
     expect(existsSync(lockFile)).toBe(false);
   });
 
   it('"proceed-unlocked" runs the work after the budget and leaves the live holder\'s lock alone', async () => {
-    const dir = freshDir();
-    const lockFile = path.join(dir, 'x.lock');
-    const holder = child([lockFile, 'hold', String(LONG), '0']);
-    expect(await holder.next()).toEqual({ held: true });
+    const { lockFile, release } = await heldByChild();
     const before = readFileSync(lockFile, 'utf8');
     const lock = new FileLock({ file: lockFile, waitMs: 300, staleMs: LONG, whenStillLocked: 'proceed-unlocked' });
     await expect(lock.run(async () => 'done anyway')).resolves.toBe('done anyway');
     expect(readFileSync(lockFile, 'utf8')).toBe(before);
-    holder.process.stdin!.end();
-    expect(await holder.next()).toEqual({ released: true });
+    await release();
     expect(existsSync(lockFile)).toBe(false);
   });
 
   it('a SIGKILLed holder\'s lock is broken at once (a wait budget of zero), however young the file', async () => {
-    const dir = freshDir();
-    const lockFile = path.join(dir, 'x.lock');
-    const holder = child([lockFile, 'hold', String(LONG), '0']);
-    expect(await holder.next()).toEqual({ held: true });
+    const { dir, lockFile, holder } = await heldByChild();
     holder.process.kill('SIGKILL');
     await holder.exited;
     expect((await readLockFile(lockFile))?.holder?.pid).toBe(holder.process.pid);
@@ -139,10 +142,7 @@ describe('FileLock between processes', () => {
   });
 
   it('a hung holder (alive, no heartbeat) is stale once its file is older than staleMs', async () => {
-    const dir = freshDir();
-    const lockFile = path.join(dir, 'x.lock');
-    const holder = child([lockFile, 'hold', String(LONG), '0']);
-    expect(await holder.next()).toEqual({ held: true });
+    const { lockFile, release } = await heldByChild();
     const old = new Date(Date.now() - 3_600_000);
     utimesSync(lockFile, old, old);
     const lock = new FileLock({ file: lockFile, waitMs: 0, staleMs: 60_000, whenStillLocked: stillLocked });
@@ -152,25 +152,20 @@ describe('FileLock between processes', () => {
     // The hung holder, when it wakes up, does not remove a lock that is no longer its own.
     const taken = new FileLock({ file: lockFile, waitMs: LONG, staleMs: LONG, whenStillLocked: stillLocked });
     await taken.run(async () => {
-      holder.process.stdin!.end();
-      expect(await holder.next()).toEqual({ released: true });
+      await release();
       expect((await readLockFile(lockFile))?.holder?.pid).toBe(process.pid);
     });
   });
 
   it('a holder\'s heartbeat keeps its lock fresh, so a long hold is not judged hung', async () => {
-    const dir = freshDir();
-    const lockFile = path.join(dir, 'x.lock');
-    const holder = child([lockFile, 'hold', '60000', '100']);
-    expect(await holder.next()).toEqual({ held: true });
+    const { lockFile, holder, release } = await heldByChild(100);
     const old = Date.now() - 3_600_000;
     utimesSync(lockFile, new Date(old), new Date(old));
     // The heartbeat touches it again (polled: no assumption about how soon).
     await expect.poll(() => statSync(lockFile).mtimeMs).toBeGreaterThan(old + 3_000_000);
     const lock = new FileLock({ file: lockFile, waitMs: 0, staleMs: 60_000, whenStillLocked: stillLocked });
     await expect(lock.run(async () => 'ours')).rejects.toThrow(`still locked by ${holder.process.pid}`);
-    holder.process.stdin!.end();
-    expect(await holder.next()).toEqual({ released: true });
+    await release();
   });
 });
 

@@ -1,20 +1,19 @@
 // node/atomic-write.ts on the real filesystem: the mode from the first byte and after the umask,
 // no temp file left after a success or a failure, and the old file intact when the replace fails.
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { isTempOf, writeFileAtomic } from '../../node/atomic-write.js';
+import { tempDir } from '../helpers/cli.js';
 
-const dirs: string[] = [];
+const base = tempDir('authdesk-atomic-');
+afterAll(() => base.cleanup());
+let count = 0;
 function freshDir(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'authdesk-atomic-'));
-  dirs.push(dir);
+  const dir = path.join(base.path, String(++count));
+  mkdirSync(dir);
   return dir;
 }
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
 
 describe('writeFileAtomic', () => {
   it('creates the file 0600 by default and replaces an existing looser one, leaving no temp file', async () => {
