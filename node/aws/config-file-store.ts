@@ -4,17 +4,18 @@
  * - AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE as the AWS CLI reads them (a leading ~ expanded),
  *   else ~/.aws/config and ~/.aws/credentials;
  * - a config file that is a symlink (dotfile managers) is written through: the link stays a link;
- * - temp file in the same folder, fsync, rename over, fsync the folder; the file's mode is kept
- *   (0600 for a new file, in a new 0700 ~/.aws);
- * - the previous text is copied to `<file>.authdesk-backup` first;
+ * - replaced by node/atomic-write.ts (temp file in the same folder, fsync, rename over, fsync of the
+ *   folder, best effort: once renamed the new text is in place); the file's mode is kept (0600 for
+ *   a new file, in a new 0700 ~/.aws);
+ * - the previous text is copied to `<file>.authdesk-backup` first, written the same way, so a crash
+ *   never leaves half a backup over a good one;
  * - if the file changed between our read and our write (aws configure ran meanwhile), nothing is
  *   written and the caller is told to try again.
  */
-import { randomBytes } from 'node:crypto';
-import { constants } from 'node:fs';
-import { chmod, mkdir, open, readFile, realpath, rename, stat, unlink } from 'node:fs/promises';
+import { mkdir, readFile, realpath, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
+import { writeFileAtomic } from '../atomic-write.js';
 import { AuthdeskError, InputError } from '../../core/errors.js';
 
 export const BACKUP_SUFFIX = '.authdesk-backup';
@@ -46,28 +47,6 @@ export async function readAwsFile(file: string): Promise<string> {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return '';
     throw fileError(error, file, 'read');
-  }
-}
-
-async function writeDurably(file: string, text: string, mode: number): Promise<void> {
-  const handle = await open(file, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode);
-  try {
-    await handle.writeFile(text, 'utf8');
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  // The umask may have narrowed the mode at create: the file keeps the mode it had.
-  if (process.platform !== 'win32') await chmod(file, mode);
-}
-
-async function syncDir(dir: string): Promise<void> {
-  if (process.platform === 'win32') return;
-  const handle = await open(dir, constants.O_RDONLY);
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
   }
 }
 
@@ -108,23 +87,12 @@ export async function replaceAwsFile(file: string, expected: string, text: strin
   if (current !== expected) {
     throw new InputError('AWS_CONFIG_CHANGED', `${target} changed while Authdesk was editing it (another program wrote it). Nothing was changed; run the command again.`, { details: { file: target } });
   }
-  let backup: string | undefined;
-  const temp = path.join(dir, `.${path.basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  const backup = exists ? `${target}${BACKUP_SUFFIX}` : undefined;
   try {
-    if (exists) {
-      // Written the same way (temp + rename), so a crash never leaves half a backup over a good one.
-      backup = `${target}${BACKUP_SUFFIX}`;
-      const backupTemp = `${temp}.backup`;
-      await writeDurably(backupTemp, current, mode);
-      await rename(backupTemp, backup);
-    }
-    await writeDurably(temp, text, mode);
-    await rename(temp, target);
+    if (backup) await writeFileAtomic(backup, current, { mode, folderSync: 'best-effort' });
+    await writeFileAtomic(target, text, { mode, folderSync: 'best-effort' });
   } catch (error) {
-    await unlink(temp).catch(() => undefined);
-    await unlink(`${temp}.backup`).catch(() => undefined);
     throw fileError(error, target, 'write');
   }
-  await syncDir(dir).catch(() => undefined);
   return { file: target, backup };
 }

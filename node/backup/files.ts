@@ -1,11 +1,11 @@
 /**
  * Writing exports and backups: mode 0600 from the first byte (never a window where another user
- * can read a seed), no silent overwrite, and atomic replace (temp file, fsync, rename) when
- * overwriting is allowed, so a crash never leaves half a backup where a good one was.
+ * can read a seed), no silent overwrite, and atomic replace (node/atomic-write.ts: temp file, fsync,
+ * rename) when overwriting is allowed, so a crash never leaves half a backup where a good one was.
  */
-import { randomBytes } from 'node:crypto';
 import { constants, existsSync, promises as fs, statSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { syncFolder, writeFileAtomic } from '../atomic-write.js';
 import { BackupError } from '../../core/errors.js';
 import { FILE_LIMITS } from '../../core/backup/format.js';
 import { formatBytes, readUserFile, UserFileError } from '../user-file.js';
@@ -29,19 +29,10 @@ export async function writeSecretFile(path: string, data: string | Uint8Array, o
     await handle.close();
     return;
   }
-  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
   try {
-    const handle = await fs.open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
-    try {
-      await handle.writeFile(data);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await fs.rename(temp, path);
-    await syncDir(dirname(path));
+    // Best effort for the folder: once renamed, the export is in place and "not written" would be false.
+    await writeFileAtomic(path, data, { mode: 0o600, folderSync: 'best-effort' });
   } catch (error) {
-    await fs.rm(temp, { force: true }).catch(() => undefined);
     throw fileError(error, path);
   }
 }
@@ -64,13 +55,9 @@ export function refuseExistingFiles(paths: readonly string[], remedy: (existing:
   throw new BackupError('EXPORT_FILE_EXISTS', `${existing.join(', ')} already exist${existing.length === 1 ? 's' : ''}. ${remedy(existing.length)}`, { details: { paths: existing } });
 }
 
+/** Best effort (node/atomic-write.ts syncFolder): a backup that was written stays written. */
 export async function syncDir(dir: string): Promise<void> {
-  // Directory fsync makes the rename durable on Linux; Windows cannot open a directory for it.
-  if (process.platform === 'win32') return;
-  const handle = await fs.open(dir, constants.O_RDONLY).catch(() => null);
-  if (!handle) return;
-  await handle.sync().catch(() => undefined);
-  await handle.close();
+  await syncFolder(dir).catch(() => undefined);
 }
 
 function fileError(error: unknown, path: string): BackupError {

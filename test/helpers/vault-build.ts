@@ -9,12 +9,17 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
  * Bundle test/helpers/vault-driver.ts into test/.tmp (inside the repo so its external packages,
  * e.g. @napi-rs/keyring, resolve from node_modules). Node 20 cannot run .ts itself.
  */
-export async function buildVaultDriver(): Promise<{ file: string; cleanup(): void }> {
+export function buildVaultDriver(): Promise<{ file: string; cleanup(): void }> {
+  return buildTestScript('test/helpers/vault-driver.ts');
+}
+
+/** Bundle a TypeScript script of test/helpers (path from the repo root) the same way, for child processes. */
+export async function buildTestScript(entry: string): Promise<{ file: string; cleanup(): void }> {
   const dir = path.join(ROOT, 'test/.tmp');
   mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, `vault-driver-${process.pid}-${randomBytes(4).toString('hex')}.mjs`);
+  const file = path.join(dir, `${path.basename(entry, '.ts')}-${process.pid}-${randomBytes(4).toString('hex')}.mjs`);
   await build({
-    entryPoints: [path.join(ROOT, 'test/helpers/vault-driver.ts')],
+    entryPoints: [path.join(ROOT, entry)],
     outfile: file,
     bundle: true,
     platform: 'node',
