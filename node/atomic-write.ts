@@ -23,9 +23,8 @@
  *
  * Errors are the filesystem's own (with their `code`): each caller words them for its file.
  */
-import { randomBytes } from 'node:crypto';
-import { constants } from 'node:fs';
-import { chmod, open, rename, unlink } from 'node:fs/promises';
+import { uniqueSuffix } from './unique-name.js';
+import { promises as fsp, constants } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 export interface AtomicWriteOptions {
@@ -42,7 +41,7 @@ export interface AtomicWriteOptions {
 
 /** A new temp file name for `file`, in its folder. */
 function tempPathFor(file: string): string {
-  return join(dirname(file), `.${basename(file)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  return join(dirname(file), `.${basename(file)}.${uniqueSuffix()}.tmp`);
 }
 
 /** Whether a folder entry is a temp file of an atomic write of `fileName` (a crash's leftover when no write runs). */
@@ -53,7 +52,7 @@ export function isTempOf(entry: string, fileName: string): boolean {
 /** fsync a folder, making the renames in it durable (POSIX). A no-op on Windows. */
 export async function syncFolder(dir: string): Promise<void> {
   if (process.platform === 'win32') return;
-  const handle = await open(dir, constants.O_RDONLY);
+  const handle = await fsp.open(dir, constants.O_RDONLY);
   try {
     await handle.sync();
   } finally {
@@ -66,17 +65,17 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array, o
   const mode = options.mode ?? 0o600;
   const temp = tempPathFor(file);
   try {
-    const handle = await open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode);
+    const handle = await fsp.open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode);
     try {
       await handle.writeFile(data);
       await handle.sync();
     } finally {
       await handle.close();
     }
-    if (process.platform !== 'win32') await chmod(temp, mode);
-    await rename(temp, file);
+    if (process.platform !== 'win32') await fsp.chmod(temp, mode);
+    await fsp.rename(temp, file);
   } catch (error) {
-    await unlink(temp).catch(() => undefined);
+    await fsp.unlink(temp).catch(() => undefined);
     throw error;
   }
   const synced = syncFolder(dirname(file));

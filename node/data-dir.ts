@@ -1,4 +1,4 @@
-import { chmod, mkdir, stat } from 'node:fs/promises';
+import { promises as fsp } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -34,13 +34,13 @@ export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, platform: N
  * Errors are node's own (errno codes); callers turn them into their sentences.
  */
 export async function ensurePrivateDir(dir: string, platform: NodeJS.Platform = process.platform): Promise<void> {
-  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await fsp.mkdir(dir, { recursive: true, mode: 0o700 });
   await tightenExistingDir(dir, platform);
 }
 
 /** Make an existing folder 0700 if it is open to group or others; a missing folder is left missing (ENOENT). */
 export async function tightenExistingDir(dir: string, platform: NodeJS.Platform = process.platform): Promise<void> {
   if (platform === 'win32') return;
-  const info = await stat(dir);
-  if (info.isDirectory() && (info.mode & 0o077) !== 0) await chmod(dir, 0o700);
+  const info = await fsp.stat(dir);
+  if (info.isDirectory() && (info.mode & 0o077) !== 0) await fsp.chmod(dir, 0o700);
 }

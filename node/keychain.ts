@@ -26,8 +26,25 @@ type AsyncEntry = Keyring.AsyncEntry;
 // keychain does not pay the ~10 ms of loading the native module.
 let native: typeof Keyring | undefined;
 function keyring(): typeof Keyring {
-  native ??= (import.meta.url ? createRequire(import.meta.url) : require)('@napi-rs/keyring') as typeof Keyring;
+  native ??= loadNative(import.meta.url ? createRequire(import.meta.url) : require);
   return native;
+}
+
+/**
+ * The package's own loader (index.js) probes several paths and reads /usr/bin/ldd to tell glibc
+ * from musl: ~3 ms of the cached `aws credentials` path. On glibc Linux the binary's package is
+ * required directly (same version: the lock file pins both); anything else — musl, where that
+ * binary does not load, another platform, the standalone executable's own require — takes the loader.
+ */
+function loadNative(load: NodeJS.Require): typeof Keyring {
+  if (process.platform === 'linux' && (process.arch === 'x64' || process.arch === 'arm64')) {
+    try {
+      return load(`@napi-rs/keyring-linux-${process.arch}-gnu`) as typeof Keyring;
+    } catch {
+      // not installed for this libc, or not loadable: the loader finds the right one or says why
+    }
+  }
+  return load('@napi-rs/keyring') as typeof Keyring;
 }
 
 export interface KeyringSecretStoreOptions {

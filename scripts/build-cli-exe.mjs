@@ -67,7 +67,8 @@ function keyringBinary() {
 const BANNER = `var require = ((builtin) => {
   let keyring;
   return (id) => {
-    if (id !== '@napi-rs/keyring') return builtin(id);
+    // The package or its platform binary's package (node/keychain.ts asks for the latter first on Linux).
+    if (id !== '@napi-rs/keyring' && !id.startsWith('@napi-rs/keyring-')) return builtin(id);
     if (!keyring) {
       const { realpathSync } = builtin('node:fs');
       const { dirname, join } = builtin('node:path');

@@ -6,7 +6,7 @@
  *
  * No secret is ever written: entries have no field for one (core/release/activity.ts).
  */
-import { appendFile, readFile, stat, unlink } from 'node:fs/promises';
+import { promises as fsp, appendFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../atomic-write.js';
 import { FileLock } from '../file-lock.js';
@@ -26,7 +26,16 @@ export interface ActivityStore {
   readonly path: string;
 }
 
-export function createActivityStore(dataDir: string): ActivityStore {
+export interface ActivityStoreOptions {
+  /**
+   * Append with blocking file calls when the lock is free (FileLock.runIfFreeSync), else as usual.
+   * For the CLI's cached `aws credentials` path only, where the thread pool's round trips were a
+   * fifth of its run time; the app keeps its main thread free of file calls.
+   */
+  readonly blocking?: boolean;
+}
+
+export function createActivityStore(dataDir: string, options: ActivityStoreOptions = {}): ActivityStore {
   const path = join(dataDir, ACTIVITY_FILE);
   const lock = new FileLock({
     file: join(dataDir, LOCK_FILE),
@@ -39,28 +48,40 @@ export function createActivityStore(dataDir: string): ActivityStore {
   });
 
   async function readLines(): Promise<string[]> {
-    const text = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    const text = await fsp.readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
       if (error.code === 'ENOENT') return '';
       throw error;
     });
     return text.split('\n').filter((line) => line.length > 0);
   }
 
+  /** Over the bound: keep the newest entries within half the budget (so this is rare), atomically. Under the lock. */
+  async function compact(): Promise<void> {
+    const kept = boundLines(await readLines(), ACTIVITY_LIMITS.MAX_ENTRIES, ACTIVITY_LIMITS.COMPACT_TO_BYTES);
+    await writeFileAtomic(path, kept.length ? `${kept.join('\n')}\n` : '', { mode: 0o600, folderSync: 'best-effort' });
+  }
+
   return {
     path,
-    append: (entry) =>
-      lock.run(async () => {
-        await appendFile(path, `${serializeEntry(entry)}\n`, { mode: 0o600, flag: 'a' });
-        const { size } = await stat(path);
-        if (size <= ACTIVITY_LIMITS.MAX_BYTES) return;
-        // Over the bound: keep the newest entries within half the budget (so this is rare), atomically.
-        const kept = boundLines(await readLines(), ACTIVITY_LIMITS.MAX_ENTRIES, ACTIVITY_LIMITS.COMPACT_TO_BYTES);
-        await writeFileAtomic(path, kept.length ? `${kept.join('\n')}\n` : '', { mode: 0o600, folderSync: 'best-effort' });
-      }),
+    async append(entry) {
+      const line = `${serializeEntry(entry)}\n`;
+      let size = 0;
+      if (options.blocking && lock.runIfFreeSync(() => {
+        appendFileSync(path, line, { mode: 0o600, flag: 'a' });
+        size = statSync(path).size;
+      })) {
+        if (size > ACTIVITY_LIMITS.MAX_BYTES) await lock.run(async () => ((await fsp.stat(path)).size > ACTIVITY_LIMITS.MAX_BYTES ? compact() : undefined));
+        return;
+      }
+      await lock.run(async () => {
+        await fsp.appendFile(path, line, { mode: 0o600, flag: 'a' });
+        if ((await fsp.stat(path)).size > ACTIVITY_LIMITS.MAX_BYTES) await compact();
+      });
+    },
     async read() {
       const lines = boundLines(await readLines(), ACTIVITY_LIMITS.MAX_ENTRIES, ACTIVITY_LIMITS.MAX_BYTES);
       return lines.map(parseActivityLine).filter((e): e is ActivityEntry => e !== undefined);
     },
-    clear: () => lock.run(() => unlink(path).catch(() => undefined)),
+    clear: () => lock.run(() => fsp.unlink(path).catch(() => undefined)),
   };
 }

@@ -241,6 +241,38 @@ describe('FileLock in one process', () => {
     expect(order).toEqual(['outer', 'nested']);
   });
 
+  it('runIfFreeSync runs only when the lock is free this instant, and releases it', async () => {
+    const dir = freshDir();
+    const lockFile = path.join(dir, 'x.lock');
+    const lock = new FileLock({ file: lockFile, waitMs: LONG, staleMs: LONG, whenStillLocked: stillLocked });
+    let seen: string | undefined;
+    expect(lock.runIfFreeSync(() => { seen = readFileSync(lockFile, 'utf8'); })).toBe(true);
+    expect(JSON.parse(seen!)).toMatchObject({ pid: process.pid, host: hostname() }); // held while fn ran
+    expect(existsSync(lockFile)).toBe(false);
+    // A run() of this process queued or running: not jumped.
+    let ran = false;
+    const running = lock.run(async () => {
+      expect(lock.runIfFreeSync(() => { ran = true; })).toBe(false);
+    });
+    expect(lock.runIfFreeSync(() => { ran = true; })).toBe(false);
+    await running;
+    expect(ran).toBe(false);
+    expect(lock.runIfFreeSync(() => { ran = true; })).toBe(true);
+    // fn throws: the error comes out and the lock is released.
+    expect(() => lock.runIfFreeSync(() => { throw new Error('boom'); })).toThrow('boom');
+    expect(existsSync(lockFile)).toBe(false);
+  });
+
+  it('runIfFreeSync does nothing while another process holds the lock (the caller then waits with run())', async () => {
+    const { lockFile, release } = await heldByChild();
+    const lock = new FileLock({ file: lockFile, waitMs: LONG, staleMs: LONG, whenStillLocked: stillLocked });
+    let ran = false;
+    expect(lock.runIfFreeSync(() => { ran = true; })).toBe(false);
+    expect(ran).toBe(false);
+    expect(existsSync(lockFile)).toBe(true);
+    await release();
+  });
+
   it('turns a filesystem failure into the caller\'s error for that step', async () => {
     const dir = freshDir();
     const lock = new FileLock({
@@ -284,6 +316,33 @@ describe('the users of the lock keep their own rules', () => {
     // Taken and released: before, an unlocked write left the dead writer's lock (touched) in place.
     expect(existsSync(lockFile)).toBe(false);
     expect((await store.read()).map((e) => e.program.pid)).toEqual([1]);
+  });
+
+  it('activity log, blocking (the cached aws credentials path): appends under the lock when free, waits like the others when held', async () => {
+    const data = freshDir();
+    const lockFile = path.join(data, 'activity.lock');
+    const holder = child([lockFile, 'hold', String(LONG), '0']);
+    expect(await holder.next()).toEqual({ held: true });
+    const release = async () => {
+      holder.process.stdin!.end();
+      expect(await holder.next()).toEqual({ released: true });
+    };
+    const store = createActivityStore(data, { blocking: true });
+    const entry = (pid: number) => ({
+      at: new Date().toISOString(), decision: 'allowed' as const, reason: 'policy-always' as const, what: 'session' as const,
+      account: { id: 'a', name: 'n' }, program: { exe: '/bin/x', pid, commandLine: 'x', verified: false },
+    });
+    // Held by another process: the append waits for it (run()), it does not write around the lock.
+    const waiting = store.append(entry(1));
+    const early = await Promise.race([waiting.then(() => 'appended'), new Promise((resolve) => setTimeout(() => resolve('waiting'), 300))]);
+    expect(early).toBe('waiting');
+    expect(existsSync(path.join(data, 'activity.log'))).toBe(false);
+    await release();
+    await waiting;
+    // Free: written at once, lock released.
+    await store.append(entry(2));
+    expect((await store.read()).map((e) => e.program.pid)).toEqual([1, 2]);
+    expect(existsSync(lockFile)).toBe(false);
   });
 
   it('activity log: a hung live writer does not block a release: the entry is written after the budget, its lock left alone', async () => {

@@ -24,7 +24,7 @@ export async function cachedSessionMayGo(doc: VaultPeek, dataDir: string, serial
   }
   if (policy.mode !== 'always') return false;
   const caller = await callerOfThisCli();
-  await createActivityStore(dataDir)
+  await createActivityStore(dataDir, { blocking: true })
     .append({
       at: new Date().toISOString(),
       decision: 'allowed',
