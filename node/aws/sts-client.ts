@@ -82,7 +82,9 @@ export async function createStsPort(options: StsClientOptions = {}): Promise<Sdk
   const client = new mod.STSClient({
     region: options.region ?? (env.AWS_REGION || env.AWS_DEFAULT_REGION || AWS_CLIENT_DEFAULTS.REGION),
     ...(options.profile && !options.credentials ? { profile: options.profile } : {}),
-    ...(options.credentials ? { credentials: options.credentials } : {}),
+    // Only the three fields: a cached session also carries `expiration` as ISO text, which the SDK
+    // would take for its own Date and fail on ("identity.expiration.getTime is not a function").
+    ...(options.credentials ? { credentials: { accessKeyId: options.credentials.accessKeyId, secretAccessKey: options.credentials.secretAccessKey, ...(options.credentials.sessionToken ? { sessionToken: options.credentials.sessionToken } : {}) } } : {}),
     ...(endpoint ? { endpoint } : {}),
     maxAttempts: options.maxAttempts ?? AWS_CLIENT_DEFAULTS.MAX_ATTEMPTS,
     requestHandler: {

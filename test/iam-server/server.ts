@@ -112,6 +112,8 @@ export interface IamServerOptions {
   readonly keys?: readonly TestKey[];
   /** Server clock minus machine clock, ms. */
   readonly clockOffsetMs?: number;
+  /** See IamServer.assumeRoleCodeCountsForCaller. Default true. */
+  readonly assumeRoleCodeCountsForCaller?: boolean;
 }
 
 export interface DeviceRecord {
@@ -243,6 +245,14 @@ export class IamServer {
   readonly requests: RequestRecord[] = [];
   readonly accountId: string;
   clockOffsetMs: number;
+  /**
+   * Whether a valid SerialNumber/TokenCode on AssumeRole counts as MFA for the CALLER's own policies
+   * (true: Force_MFA's Deny lets AssumeRole-with-a-code from long-term keys through, the aws-vault
+   * pattern) or only for the role's trust policy (false: the Deny applies, and a client must first
+   * get an MFA session with GetSessionToken). AWS's documentation does not settle which; Authdesk
+   * handles both (core/aws/session-flow.ts), and the tests run both.
+   */
+  assumeRoleCodeCountsForCaller: boolean;
   private readonly http: Server;
   private readonly users = new Map<string, UserRecord>();
   private readonly groups = new Map<string, GroupRecord>();
@@ -260,11 +270,13 @@ export class IamServer {
   constructor(options: IamServerOptions = {}) {
     this.accountId = options.accountId ?? TEST_ACCOUNT_ID;
     this.clockOffsetMs = options.clockOffsetMs ?? 0;
+    this.assumeRoleCodeCountsForCaller = options.assumeRoleCodeCountsForCaller ?? true;
     for (const user of options.users ?? TEST_USERS) this.createUser(user.name, user);
     for (const key of options.keys ?? Object.values(TEST_KEYS)) this.keys.set(key.accessKeyId, key);
     const host: StsHost = {
       accountId: this.accountId,
       now: () => this.now(),
+      codeCountsForCaller: () => this.assumeRoleCodeCountsForCaller,
       device: (serial) => this.devices.get(serial),
       roleByArn: (arn) => [...this.roles.values()].find((r) => r.arn === arn),
       identityPolicies: (p) => this.identityPolicies(p),

@@ -44,6 +44,8 @@ export interface StsDevice extends CodeDevice {
 export interface StsHost {
   readonly accountId: string;
   now(): number;
+  /** A code on AssumeRole counts as MFA for the caller's own policies too (IamServer.assumeRoleCodeCountsForCaller). */
+  codeCountsForCaller(): boolean;
   device(serialNumber: string): StsDevice | undefined;
   roleByArn(arn: string): RoleRecord | undefined;
   identityPolicies(principal: Principal): readonly PolicyDocument[] | 'all';
@@ -162,7 +164,7 @@ export class Sts {
     // The code is checked first: AWS builds ONE request context for the call, and a valid
     // SerialNumber/TokenCode puts aws:MultiFactorAuthPresent=true in it for the caller's own policies
     // (so Force_MFA's Deny lets AssumeRole-with-MFA from long-term keys through, the aws-vault
-    // pattern) as well as for the role's trust policy. Without a code, a session's MFA carries over.
+    // pattern; unless the server is set to the other reading, below) as well as for the role's trust policy. Without a code, a session's MFA carries over.
     const mfa = this.checkMfa(params, caller);
     const now = this.host.now();
     const carried = caller.kind === 'user' ? undefined : caller.session;
@@ -176,7 +178,12 @@ export class Sts {
       'sts:RoleSessionName': sessionName,
     };
     const identity = this.host.identityPolicies(caller);
-    const identityDecision = identity === 'all' ? 'Allow' : evaluate(identity, { action: 'sts:AssumeRole', resource: role.arn, context });
+    // The other reading of AWS (see IamServer.assumeRoleCodeCountsForCaller): the code proves MFA to
+    // the role's trust policy only; the caller's long-term key itself has no MFA.
+    const callerContext = mfa !== undefined && caller.kind === 'user' && !this.host.codeCountsForCaller()
+      ? { ...context, 'aws:MultiFactorAuthPresent': undefined, 'aws:MultiFactorAuthAge': undefined }
+      : context;
+    const identityDecision = identity === 'all' ? 'Allow' : evaluate(identity, { action: 'sts:AssumeRole', resource: role.arn, context: callerContext });
     if (identityDecision === 'ExplicitDeny') throw accessDenied(denialMessage(callerArn, 'sts:AssumeRole', role.arn, 'ExplicitDeny'));
     // In the same account a trust policy naming the caller itself needs no Allow in the caller's policies.
     const trustPrincipal = caller.kind === 'role' ? caller.role.arn : caller.user.arn;

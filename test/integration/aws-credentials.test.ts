@@ -229,6 +229,33 @@ describe('authdesk aws credentials', () => {
     s.data.cleanup();
   }, LONG);
 
+  it('under Force_MFA, where a code on AssumeRole does not count for the caller\'s own policies: an MFA session first, then the role with it', async () => {
+    const t = server.tutorialUser('sess-fm-role');
+    const role = server.createRole({ name: 'FmRole', requireMfa: true, trustedPrincipals: [t.arn], policies: [ADMIN_POLICY] });
+    const s = await setup('fm-role', t.key, t.device!, t.userName);
+    server.assumeRoleCodeCountsForCaller = false;
+    try {
+      const got = await authdesk(['aws', 'credentials', '--role-arn', role.arn, '--role-session-name', 'fm'], s.env);
+      expect(got.code, got.stderr).toBe(0);
+      expect(got.stderr).toContain('AWS requires MFA before AssumeRole (Force_MFA): assuming the role with an MFA session of the user');
+      const creds = JSON.parse(got.stdout) as ProcessCredentials;
+      // The role session came from the user's MFA session (a user's session, not role chaining), with its MFA.
+      expect(server.sessions({ kind: 'role' }).find((x) => x.accessKeyId === creds.AccessKeyId)).toMatchObject({ roleArn: role.arn, roleSessionName: 'fm', chained: false, mfa: true });
+      expect(server.count('GetSessionToken', { ok: true, userName: t.userName })).toBe(1);
+      // The refused first try spent its code: the session used a later step (never the same code twice).
+      const codes = server.requests.filter((r) => r.userName === t.userName && r.params.TokenCode).map((r) => r.params.TokenCode);
+      expect(codes).toHaveLength(2);
+      expect(new Set(codes).size).toBe(2);
+      // The user's session is cached as `aws credentials` without --role-arn would cache it: reused, no new code.
+      const plain = await authdesk(['aws', 'credentials'], s.env);
+      expect(plain.code, plain.stderr).toBe(0);
+      expect(server.count('GetSessionToken', { userName: t.userName })).toBe(1);
+    } finally {
+      server.assumeRoleCodeCountsForCaller = true;
+      s.data.cleanup();
+    }
+  }, LONG);
+
   it('refuses a source profile whose credential_process is Authdesk itself, and bad durations', async () => {
     const t = server.tutorialUser('sess-loop');
     const s = await setup('loop', t.key, t.device!, t.userName);
