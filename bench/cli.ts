@@ -5,6 +5,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { bytesToBase32 } from '../core/otp/base32.js';
 
 const root = process.cwd();
 const cli = path.join(root, 'dist/cli/authdesk.cjs');
@@ -27,7 +29,8 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 try {
   for (let i = 0; i < 50; i++) {
-    execFileSync(process.execPath, [cli, 'add', '--secret', 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP', '--issuer', `Service ${i}`, '--label', `user${i}@example.com`], { env });
+    // A key of its own each: the vault refuses a second account with a key it already holds.
+    execFileSync(process.execPath, [cli, 'add', '--secret', bytesToBase32(randomBytes(20)), '--issuer', `Service ${i}`, '--label', `user${i}@example.com`], { env });
   }
   const baseline = { wall: [] as number[], rss: [] as number[] };
   const code = { wall: [] as number[], rss: [] as number[] };
