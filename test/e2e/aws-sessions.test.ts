@@ -98,4 +98,35 @@ describe('MFA sessions in the app (e2e)', () => {
     expect(server.count('ResyncMFADevice', { ok: true })).toBe(1);
     expect(server.count('EnableMFADevice', { ok: false })).toBe(0);
   }, 150_000);
+
+  it('Settings › AWS: a deactivation Force_MFA refuses to long-term keys goes through an automatic MFA session, and the app says so', async () => {
+    const t = server.tutorialUser('ui-force-mfa');
+    const serial = t.device!.serialNumber;
+    await app.vault.add({ type: 'totp', issuer: 'Amazon Web Services', label: `${t.userName}@123456789012`, secret: t.device!.seedBase32, algorithm: 'SHA1', digits: 6, period: 30, awsSerial: serial });
+    const alice = { ...process.env };
+    // The app's AWS calls use the standard chain: here the tutorial user's long-term keys.
+    Object.assign(process.env, keyEnv(t.key, server.url, 'AWS_ENDPOINT_URL'));
+    try {
+      await app.load(); // a fresh page: the previous test leaves its resync dialog open
+      const { page } = app;
+      await page.getByRole('button', { name: 'Settings' }).click();
+      await page.getByRole('button', { name: 'Show devices' }).click();
+      const row = page.getByRole('list', { name: 'AWS MFA devices' }).getByRole('listitem').filter({ hasText: serial });
+      await row.getByRole('button', { name: 'Deactivate' }).click();
+      await row.getByRole('button', { name: 'Confirm deactivate' }).click();
+      const notes = page.getByTestId('aws-notes');
+      await expect.poll(async () => (await notes.textContent().catch(() => '')) ?? '', { timeout: 120_000 }).toContain(`Deactivated ${serial}.`);
+      const text = await notes.textContent();
+      // First what main did (its note, from the same sentence the CLI prints), then the outcome.
+      expect(text).toBe(`AWS requires MFA for iam:DeactivateMFADevice (Force_MFA): retrying with an MFA session from ${serial}.Deactivated ${serial}.`);
+      expect(app.events.filter((e) => e.name === 'aws.note')).toHaveLength(1);
+      expect(server.count('DeactivateMFADevice', { ok: false, userName: t.userName })).toBe(1);
+      expect(server.count('GetSessionToken', { ok: true, userName: t.userName })).toBe(1);
+      expect(server.count('DeactivateMFADevice', { ok: true })).toBe(1);
+      await page.keyboard.press('Escape');
+    } finally {
+      for (const k of Object.keys(process.env)) if (k.startsWith('AWS_')) delete process.env[k];
+      Object.assign(process.env, Object.fromEntries(Object.entries(alice).filter(([k]) => k.startsWith('AWS_'))));
+    }
+  }, 240_000);
 });

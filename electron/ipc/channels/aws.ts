@@ -47,6 +47,11 @@ export interface AwsProgress {
   readonly event: FlowEvent;
 }
 
+/** A sentence for the person about an AWS call main made, e.g. that it was retried with an automatic MFA session. */
+export interface AwsNote {
+  readonly message: string;
+}
+
 export interface ConsolePairView {
   readonly code1: string;
   readonly code2: string;
@@ -105,6 +110,8 @@ export const aws = {
   events: {
     /** One step of a running flow (enroll, finish, cleanup, resync). */
     progress: event<AwsProgress>(),
+    /** A call was denied for lack of MFA under Force_MFA and retried with an automatic MFA session (docs/aws.md). */
+    note: event<AwsNote>(),
   },
 } as const;
 

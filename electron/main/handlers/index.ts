@@ -156,7 +156,12 @@ export async function createAppServices(deps: HandlerDeps): Promise<AppServices>
     ...(deps.onInternalError ? { onError: (error: unknown) => deps.onInternalError?.('release', error) } : {}),
   });
   later2.release = release;
-  const aws = createAwsHandlers({ ledger: new FileCodeLedger(deps.dataDir ?? defaultDataDir()), ...deps.aws, vault, emitProgress: (progress) => events.emit('aws.progress', progress), emitAccountsChanged: accountsChanged });
+  const aws = createAwsHandlers({
+    ledger: new FileCodeLedger(deps.dataDir ?? defaultDataDir()),
+    // The automatic MFA session says what it did, in the app as in the CLI.
+    onNote: (message) => events.emit('aws.note', { message }),
+    ...deps.aws, vault, emitProgress: (progress) => events.emit('aws.progress', progress), emitAccountsChanged: accountsChanged,
+  });
 
   async function codeForCopy(id: string, next: boolean): Promise<string> {
     const account: Account = await vault.get(id);

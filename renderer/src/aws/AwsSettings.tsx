@@ -1,6 +1,6 @@
 import { useEffect, useId, useState } from 'react';
 import { api, call, messageOf } from '../api.js';
-import { awsApi } from './aws-api.js';
+import { awsApi, onAwsNote } from './aws-api.js';
 import { AwsSessions } from './AwsSessions.js';
 import type { AwsProfileView, DeviceRow } from './types.js';
 
@@ -19,8 +19,11 @@ export function AwsSettings() {
   const [confirming, setConfirming] = useState<string>();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
-  const [note, setNote] = useState<string>();
+  /** What the last action did, in order: main's notes (an automatic MFA session) and its outcome. */
+  const [notes, setNotes] = useState<readonly string[]>([]);
   const aws = awsApi();
+
+  useEffect(() => onAwsNote(({ message }) => setNotes((list) => [...list, message])), []);
 
   useEffect(() => {
     if (!aws) return;
@@ -40,7 +43,6 @@ export function AwsSettings() {
   const load = async () => {
     setBusy(true);
     setError(undefined);
-    setNote(undefined);
     try {
       setDevices(await call(aws.devices({ ...(userName.trim() && !unassigned ? { userName: userName.trim() } : {}), unassigned })));
     } catch (e) {
@@ -58,10 +60,11 @@ export function AwsSettings() {
     setConfirming(undefined);
     setBusy(true);
     setError(undefined);
+    setNotes([]);
     try {
       if (row.assigned) await call(aws.deactivate({ serial: row.serialNumber, ...(row.userName ? { userName: row.userName } : {}) }));
       else await call(aws.deleteDevice({ serial: row.serialNumber }));
-      setNote(row.assigned ? `Deactivated ${row.serialNumber}.` : `Deleted ${row.serialNumber}.`);
+      setNotes((list) => [...list, row.assigned ? `Deactivated ${row.serialNumber}.` : `Deleted ${row.serialNumber}.`]);
       setBusy(false);
       await load();
     } catch (e) {
@@ -87,7 +90,7 @@ export function AwsSettings() {
           <input id={ids.user} className="input" value={userName} disabled={unassigned} onChange={(e) => setUserName(e.target.value)} placeholder="The credentials’ own user" spellCheck={false} />
         </div>
         <label className="setting__toggle"><input type="checkbox" checked={unassigned} onChange={(e) => setUnassigned(e.target.checked)} /> Unassigned virtual devices instead</label>
-        <div className="form__actions"><button type="button" className="button" disabled={busy} onClick={() => void load()}>Show devices</button></div>
+        <div className="form__actions"><button type="button" className="button" disabled={busy} onClick={() => { setNotes([]); void load(); }}>Show devices</button></div>
         {devices ? (
           devices.length ? (
             <ul className="aws-devices" aria-label="AWS MFA devices">
@@ -108,7 +111,7 @@ export function AwsSettings() {
         ) : null}
       </fieldset>
       <AwsSessions />
-      {note ? <p className="field__hint" role="status">{note}</p> : null}
+      {notes.length ? <div role="status" data-testid="aws-notes">{notes.map((n, i) => <p key={i} className="field__hint">{n}</p>)}</div> : null}
       {error ? <p className="form__error" role="alert">{error}</p> : null}
     </div>
   );

@@ -1,5 +1,5 @@
 import { api } from '../api.js';
-import type { AwsApi, AwsProgress } from './types.js';
+import type { AwsApi, AwsNote, AwsProgress } from './types.js';
 
 interface WithAws {
   readonly aws?: AwsApi;
@@ -17,6 +17,15 @@ export function awsApi(): AwsApi | undefined {
 export function onAwsProgress(listener: (progress: AwsProgress) => void): () => void {
   try {
     return (api() as unknown as WithAws).on('aws.progress', listener as (payload: never) => void);
+  } catch {
+    return () => undefined;
+  }
+}
+
+/** Subscribe to `aws.note` (e.g. a call retried with an automatic MFA session); returns the unsubscribe function. */
+export function onAwsNote(listener: (note: AwsNote) => void): () => void {
+  try {
+    return (api() as unknown as WithAws).on('aws.note', listener as (payload: never) => void);
   } catch {
     return () => undefined;
   }
