@@ -123,6 +123,8 @@ describe('MFA sessions in the app (e2e)', () => {
       expect(server.count('DeactivateMFADevice', { ok: false, userName: t.userName })).toBe(1);
       expect(server.count('GetSessionToken', { ok: true, userName: t.userName })).toBe(1);
       expect(server.count('DeactivateMFADevice', { ok: true })).toBe(1);
+      // The session it made is cached like `aws credentials`' and listed at once.
+      await page.getByTestId('aws-session').filter({ hasText: serial }).waitFor();
       await page.keyboard.press('Escape');
     } finally {
       for (const k of Object.keys(process.env)) if (k.startsWith('AWS_')) delete process.env[k];

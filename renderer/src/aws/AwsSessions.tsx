@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { call, messageOf } from '../api.js';
-import { awsApi } from './aws-api.js';
+import { awsApi, onAwsNote } from './aws-api.js';
+import { usePresent } from '../hooks/usePresence.js';
 import type { AwsSessionView } from './types.js';
 
 /** "11 h 58 min", "4 min", "expired": the time left of a session, as the CLI's `aws sessions` says it. */
@@ -34,12 +35,18 @@ export function AwsSessions() {
     }
   }, [aws]);
   useEffect(() => { void load(); }, [load]);
-  // Time left counts down while the list is open (each minute is enough for "h min").
+  // An automatic MFA session (Force_MFA) was just made and cached: show it.
+  useEffect(() => onAwsNote(() => void load()), [load]);
+  // Time left counts down while the list is open and can be seen (each minute is enough for
+  // "h min"); no timer while the window is hidden (docs/power.md), and the time is fresh on show.
+  const present = usePresent();
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
+    if (!present) return;
+    setNow(Date.now());
     const timer = setInterval(() => setNow(Date.now()), 30_000);
     return () => clearInterval(timer);
-  }, []);
+  }, [present]);
   if (!aws) return null;
   const left = (s: AwsSessionView) => Math.max(0, Math.floor((Date.parse(s.expiration) - now) / 1000));
 
