@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { FlowEvent } from './types.js';
+import { usePresent } from '../hooks/usePresence.js';
 
 /**
  * A wait for a fresh code (or the next 30-second step) as a countdown, not a spinner: the seconds
@@ -9,11 +10,16 @@ function WaitCountdown({ event }: { event: FlowEvent }) {
   const total = event.waitMs ?? 0;
   const [started] = useState(() => Date.now());
   const [now, setNow] = useState(started);
+  const present = usePresent();
+  const leftMs = Math.max(0, total - (now - started));
+  const running = leftMs > 0;
+  // Ticks only while there is time left and the window can be seen (docs/power.md); fresh on show.
   useEffect(() => {
+    if (!present || !running) return undefined;
+    setNow(Date.now());
     const timer = setInterval(() => setNow(Date.now()), 250);
     return () => clearInterval(timer);
-  }, []);
-  const leftMs = Math.max(0, total - (now - started));
+  }, [present, running]);
   const seconds = Math.ceil(leftMs / 1000);
   return (
     <span className="aws-steps__wait" role="timer" aria-live="off" data-testid="aws-wait-countdown" data-seconds={seconds}>
