@@ -124,6 +124,18 @@ export function mapKeychainError(error: unknown, action: string): KeychainError 
   return new KeychainError('KEYCHAIN_FAILED', `The keychain failed while Authdesk tried to ${action}. Check that your keychain is unlocked and working, then try again.`, { cause: error, details: { action } });
 }
 
+/**
+ * The Secret Service an Entry talked to is gone or was replaced (gnome-keyring restarted): its
+ * D-Bus session or the daemon's name no longer exists. Judged on the library's own message, kept
+ * as the cause of the mapped KeychainError.
+ */
+function servicePeerGone(error: unknown): boolean {
+  if (!(error instanceof KeychainError) || error.code !== 'KEYCHAIN_UNAVAILABLE') return false;
+  const cause = (error as { cause?: unknown }).cause;
+  const text = cause instanceof Error ? cause.message : String(cause ?? '');
+  return /session does not exist|UnknownObject|NoReply|Disconnected|ServiceUnknown|NameHasNoOwner/i.test(text);
+}
+
 export class KeyringSecretStore implements SecretStore {
   readonly service: string;
   private readonly prefix: string;
@@ -180,16 +192,34 @@ export class KeyringSecretStore implements SecretStore {
     }
   }
 
+  /**
+   * One call on an account's Entry. Each Entry holds a session with the Secret Service daemon that
+   * was running when it was made; when gnome-keyring restarts (killed, crashed, upgraded, a new
+   * login), every later call on it fails ("The session does not exist") — for good, in a process
+   * that lives as long as the app. So on such an error all cached Entries are dropped and the call
+   * is made once more with a fresh one, which D-Bus-activates the new daemon if needed. Retrying
+   * is safe: a read, a write of the same value and a delete are idempotent.
+   */
+  private async onEntry<T>(action: string, accountName: string, fn: (entry: AsyncEntry, signal: AbortSignal) => Promise<T>): Promise<T> {
+    try {
+      return await this.call(action, (signal) => fn(this.entry(accountName), signal));
+    } catch (error) {
+      if (!servicePeerGone(error)) throw error;
+      this.entries.clear();
+      return this.call(action, (signal) => fn(this.entry(accountName), signal));
+    }
+  }
+
   get(accountName: string): Promise<string | null> {
-    return this.call('read a secret key', (signal) => this.entry(accountName).getPassword(signal));
+    return this.onEntry('read a secret key', accountName, (entry, signal) => entry.getPassword(signal));
   }
 
   async set(accountName: string, secret: string): Promise<void> {
-    await this.call('store a secret key', (signal) => this.entry(accountName).setPassword(secret, signal));
+    await this.onEntry('store a secret key', accountName, (entry, signal) => entry.setPassword(secret, signal));
   }
 
   async delete(accountName: string): Promise<boolean> {
-    const deleted = await this.call('delete a secret key', (signal) => this.entry(accountName).deletePassword(signal));
+    const deleted = await this.onEntry('delete a secret key', accountName, (entry, signal) => entry.deletePassword(signal));
     this.entries.delete(accountName);
     return deleted;
   }

@@ -12,6 +12,7 @@ import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CLI, ROOT, ensureCliBuilt, oathtoolTotp, tempDir } from '../helpers/cli.js';
 import { probeKeyring } from '../setup/global.js';
+import { buildTestScript } from '../helpers/vault-build.js';
 
 const run = promisify(execFile);
 const SECRET_BEFORE = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
@@ -49,6 +50,27 @@ describe('the test keyring', () => {
       expect(possible(SECRET_AFTER)).toContain(result.after.code);
     } finally {
       data.cleanup();
+    }
+  });
+
+  it('a long-running process (the app) keeps working when gnome-keyring restarts under it: its cached sessions are renewed', async () => {
+    const child = await buildTestScript('test/helpers/keychain-restart-child.ts');
+    try {
+      const env: NodeJS.ProcessEnv = { ...process.env };
+      delete env.AUTHDESK_IN_KEYRING_SESSION; // a session of its own: this suite's daemon is not to be killed
+      const { stdout } = await run(`${ROOT}/scripts/with-keyring.sh`, [process.execPath, child.file], { cwd: ROOT, env });
+      const results = Object.fromEntries(stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => {
+        const r = JSON.parse(l) as { name: string; value?: unknown; error?: unknown };
+        return [r.name, r.error ? { error: r.error } : r.value];
+      }));
+      expect(results['get']).toBe('one');
+      const pids = results['pids'] as { old: string; new: string };
+      expect(pids.new).not.toBe(pids.old); // the daemon really was replaced
+      // Before: "No keychain service is running" on every call, for as long as the process lived.
+      expect(results['get-after-restart']).toBe('one');
+      expect(results['get-new']).toBe('two');
+    } finally {
+      child.cleanup();
     }
   });
 
