@@ -61,6 +61,73 @@ describe('power (e2e)', () => {
     await expect.poll(wakeups).toBeGreaterThan(hiddenStart);
   });
 
+  it('each tick writes every ring and seconds right, and the time-left description only on the selected row', async () => {
+    const { page } = app;
+    await page.getByRole('listbox', { name: 'Accounts' }).focus();
+    const selected = page.getByRole('option', { selected: true });
+    await expect.poll(() => selected.count()).toBe(1);
+    const selectedId = await selected.getAttribute('id');
+    // What each tick changes, recorded as it happens (a MutationObserver sees the tick's writes,
+    // then the next frame is sampled, in the same second): per row its seconds, ring offset and
+    // description, and which rows' descriptions were written at all.
+    await page.evaluate(`(() => {
+      const ticks = (globalThis.__ticks = []);
+      const writes = (globalThis.__descriptionWrites = {});
+      let pending = false;
+      new MutationObserver((records) => {
+        for (const record of records) {
+          const element = record.target.nodeType === 1 ? record.target : record.target.parentElement;
+          const row = element && element.closest('.row');
+          if (row && element.closest('.visually-hidden')) writes[row.id] = (writes[row.id] || 0) + 1;
+        }
+        // Sampled as the next frame will paint it (after the tick and any render it caused).
+        if (pending) return;
+        pending = true;
+        requestAnimationFrame(() => {
+          pending = false;
+          ticks.push({
+            at: Date.now(),
+            rows: [...document.querySelectorAll('.row')].map((row) => ({
+              id: row.id,
+              seconds: row.querySelector('.row__seconds').textContent,
+              offset: row.querySelector('.ring__progress')?.getAttribute('stroke-dashoffset') ?? null,
+              described: row.getAttribute('aria-describedby'),
+              description: row.querySelector('.visually-hidden').textContent,
+            })),
+          });
+        });
+      }).observe(document.querySelector('.list'), { subtree: true, attributes: true, characterData: true, childList: true });
+    })()`);
+    await page.waitForTimeout(3500);
+    type Tick = { at: number; rows: Array<{ id: string; seconds: string; offset: string | null; described: string | null; description: string }> };
+    const ticks = (await page.evaluate('globalThis.__ticks')) as Tick[];
+    const writes = (await page.evaluate('globalThis.__descriptionWrites')) as Record<string, number>;
+    expect(ticks.length).toBeGreaterThanOrEqual(3);
+    const C = 2 * Math.PI * 9;
+    for (const tick of ticks) {
+      // Both accounts have 30 s periods; main's corrected clock may differ from this one by the
+      // IPC round trip, so the second is allowed to be the neighbouring one.
+      const expected = 30 - (Math.floor(tick.at / 1000) % 30);
+      for (const row of tick.rows) {
+        const seconds = Number(row.seconds);
+        expect(seconds).toBeGreaterThanOrEqual(1);
+        expect(seconds).toBeLessThanOrEqual(30);
+        expect([expected, (expected % 30) + 1, expected === 1 ? 30 : expected - 1]).toContain(seconds);
+        // The ring shows exactly the seconds written beside it.
+        expect(Number(row.offset)).toBeCloseTo(C * (1 - seconds / 30), 6);
+        if (row.id === selectedId) {
+          expect(row.described).toBe(`${row.id}-time`);
+          expect(row.description).toBe(`${seconds} seconds left.`);
+        } else {
+          expect(row.described).toBeNull();
+          expect(row.description).toBe('');
+        }
+      }
+    }
+    // Only the selected row's description is rewritten each second.
+    expect(Object.keys(writes)).toEqual([selectedId]);
+  });
+
   it('"Show codes: on hover" keeps the digits out of the page until a row is pointed at', async () => {
     const { page } = app;
     await page.mouse.move(0, 0);

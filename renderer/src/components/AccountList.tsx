@@ -40,8 +40,8 @@ export interface ListProps {
 export function AccountList(props: ListProps) {
   const { accounts, selectedId } = props;
   const scroller = useRef<HTMLDivElement>(null);
-  // The once-a-second clock: rows subscribe to it (hooks/useNow.ts), so a tick re-renders only the
-  // parts of the visible rows that show the time.
+  // The once-a-second clock (hooks/useNow.ts): a tick writes the visible rows' rings and seconds
+  // straight to the DOM and re-renders only what changes a few times a period.
   useClockTicker(props.ticking, props.skew);
   const [viewport, setViewport] = useState({ top: 0, height: 600 });
   const [drag, setDrag] = useState<{ id: string; overId?: string; edge?: 'before' | 'after' }>();

@@ -1,10 +1,10 @@
-import { memo, type DragEvent } from 'react';
+import { memo, useRef, type DragEvent } from 'react';
 import { IssuerIcon } from '../icons/IssuerIcon.js';
 import { groupCode, spokenCode, visibleName } from '../format.js';
 import type { Account, CodeView } from '../types.js';
-import { CountdownRing } from './CountdownRing.js';
+import { CountdownRing, ringOffset } from './CountdownRing.js';
 import { MoreIcon, RefreshIcon, CheckIcon } from './Icons.js';
-import { useNow, useNowSelector } from '../hooks/useNow.js';
+import { useClockWriter, useNowSelector } from '../hooks/useNow.js';
 
 /** What a hidden code shows (the digits are not in the page at all, so a capture cannot read them). */
 const MASK = '••• •••';
@@ -52,30 +52,74 @@ function phaseOf(code: CodeView | undefined, now: number): number {
   return now < code.validUntil + code.period * 1000 ? 1 : 2;
 }
 
-/** The part of a TOTP row that changes every second: the ring, the seconds, the next code. */
-const LiveTotp = memo(function LiveTotp({ code, copied, masked, describedBy }: { code: CodeView | undefined; copied: boolean; masked: boolean; describedBy: string }) {
-  const now = useNow();
-  const valid = code !== undefined && now < code.validUntil && now >= code.validFrom - 1000;
-  const secondsLeft = valid ? Math.max(1, Math.ceil((code.validUntil - now) / 1000)) : 0;
-  const urgent = valid && secondsLeft <= 5;
-  const showNext = valid && !masked && code.next !== undefined && secondsLeft <= NEXT_CODE_SECONDS;
+/** The seconds left of a code valid at `now` (at least 1), or 0 when it is not valid then. */
+function secondsLeftAt(code: CodeView | undefined, now: number): number {
+  if (code === undefined || now >= code.validUntil || now < code.validFrom - 1000) return 0;
+  return Math.max(1, Math.ceil((code.validUntil - now) / 1000));
+}
+
+const VALID = 1;
+const URGENT = 2;
+const SHOW_NEXT = 4;
+
+/** What a TOTP row shows that changes only a few times a period (valid, urgent, next code shown). */
+function stageAt(code: CodeView | undefined, now: number, masked: boolean): number {
+  const left = secondsLeftAt(code, now);
+  if (left === 0) return 0;
+  return VALID | (left <= 5 ? URGENT : 0) | (left <= NEXT_CODE_SECONDS && !masked && code?.next !== undefined ? SHOW_NEXT : 0);
+}
+
+/** Sets an element's only text child, touching the DOM only when the text changes (a same-value
+ * write would still cost a relayout and a repaint). */
+function writeText(element: Element | null, text: string): void {
+  if (!element) return;
+  const node = element.firstChild;
+  if (node instanceof Text && node === element.lastChild) {
+    if (node.data !== text) node.data = text;
+  } else if (element.textContent !== text) element.textContent = text;
+}
+
+/**
+ * The live part of a TOTP row. React renders it only when its stage changes (a few times a
+ * period); the ring and the seconds, which change every second, are written by the clock
+ * (useClockWriter), so a tick costs no render. So is the screen-reader text of the time left, and
+ * only on the selected row: it is the row's description (aria-describedby), read when the row is
+ * selected; for the others it would be a relayout a second for nobody.
+ */
+const LiveTotp = memo(function LiveTotp({ code, copied, masked, selected, describedBy }: { code: CodeView | undefined; copied: boolean; masked: boolean; selected: boolean; describedBy: string }) {
+  const stage = useNowSelector((now) => stageAt(code, now, masked));
+  const valid = (stage & VALID) !== 0;
+  const urgent = (stage & URGENT) !== 0;
+  const progress = useRef<SVGCircleElement>(null);
+  const seconds = useRef<HTMLSpanElement>(null);
+  const spoken = useRef<HTMLSpanElement>(null);
+  useClockWriter((now) => {
+    const left = secondsLeftAt(code, now);
+    const ring = progress.current;
+    if (ring && code !== undefined && left > 0) {
+      const offset = ringOffset(left, code.period);
+      if (ring.getAttribute('stroke-dashoffset') !== offset) ring.setAttribute('stroke-dashoffset', offset);
+    }
+    writeText(seconds.current, left > 0 ? String(left) : '');
+    writeText(spoken.current, left > 0 && selected ? `${left} seconds left.` : '');
+  });
   return (
     <>
       <div className="row__code-area">
         <span className={`code${valid ? '' : ' code--placeholder'}${valid && masked ? ' code--masked' : ''}${urgent ? ' code--urgent' : ''}`} aria-hidden="true">
-          {valid && !masked ? groupCode(code.code) : MASK}
+          {valid && !masked && code ? groupCode(code.code) : MASK}
         </span>
-        {showNext && code.next ? (
+        {(stage & SHOW_NEXT) !== 0 && code?.next ? (
           <span className="row__next" aria-hidden="true">next {groupCode(code.next)}</span>
         ) : copied ? (
           <span className="row__copied" aria-hidden="true"><CheckIcon /> Copied</span>
         ) : null}
       </div>
       <span className="row__timer" aria-hidden="true">
-        {valid ? <CountdownRing key={code.validFrom} secondsLeft={secondsLeft} period={code.period} urgent={urgent} /> : <span className="ring ring--empty" />}
-        <span className="row__seconds">{valid ? secondsLeft : ''}</span>
+        {valid && code ? <CountdownRing key={code.validFrom} urgent={urgent} progressRef={progress} /> : <span className="ring ring--empty" />}
+        <span ref={seconds} className="row__seconds" />
       </span>
-      <span id={describedBy} className="visually-hidden">{valid ? `${secondsLeft} seconds left.` : ''}</span>
+      <span ref={spoken} id={describedBy} className="visually-hidden" />
     </>
   );
 });
@@ -104,7 +148,7 @@ export const AccountRow = memo(function AccountRow(props: RowProps) {
       role="option"
       aria-selected={props.selected}
       aria-label={spoken}
-      aria-describedby={isTotp && !props.failure ? describedBy : undefined}
+      aria-describedby={isTotp && !props.failure && props.selected ? describedBy : undefined}
       className={`row${props.selected ? ' row--selected' : ''}${props.copied ? ' row--copied' : ''}${props.dropEdge ? ` row--drop-${props.dropEdge}` : ''}${props.failure ? ' row--failed' : ''}`}
       style={{ transform: `translateY(${props.top}px)` }}
       data-account-id={account.id}
@@ -136,7 +180,7 @@ export const AccountRow = memo(function AccountRow(props: RowProps) {
           {isTotp ? <span className="row__timer" aria-hidden="true"><span className="ring ring--empty" /></span> : <span />}
         </>
       ) : isTotp ? (
-        <LiveTotp code={code} copied={props.copied} masked={props.masked} describedBy={describedBy} />
+        <LiveTotp code={code} copied={props.copied} masked={props.masked} selected={props.selected} describedBy={describedBy} />
       ) : (
         <>
           <div className="row__code-area">

@@ -1,12 +1,15 @@
-import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { timedUpdate } from './perf.js';
 import { usePresent } from './usePresence.js';
 
 /**
  * One shared clock for the list: main's corrected time (ms), ticking on each whole corrected
- * second. Rows subscribe with `useNow()` (the live part: code, ring, seconds) or with
- * `useNowSelector()` (a derived value that changes rarely, e.g. "has this code's period ended?"),
- * so a tick re-renders only what shows the time, not whole rows.
+ * second. Rows read it two ways:
+ *  - `useClockWriter()`: what changes EVERY second (the ring, the seconds) is written straight to
+ *    the DOM by the tick, with no React render at all (bench/power.ts: rendering 20 rows a second
+ *    cost more script time than the restyle and relayout it caused);
+ *  - `useNowSelector()`: a value derived from now that changes a few times a period (has the code
+ *    expired? is it urgent?), which re-renders only when it changes.
  */
 let current = Date.now();
 const listeners = new Set<() => void>();
@@ -15,21 +18,30 @@ function subscribe(listener: () => void): () => void {
   listeners.add(listener);
   return () => listeners.delete(listener);
 }
-const snapshot = () => current;
 
 function publish(value: number): void {
   current = value;
   for (const listener of [...listeners]) listener();
 }
 
-/** Corrected now, re-rendering every second. */
-export function useNow(): number {
-  return useSyncExternalStore(subscribe, snapshot);
-}
-
 /** A value derived from now; the component re-renders only when it changes. */
 export function useNowSelector<T extends string | number | boolean>(select: (now: number) => T): T {
   return useSyncExternalStore(subscribe, () => select(current));
+}
+
+/**
+ * Calls `write(now)` after every render of the calling component (before paint, so a fresh render
+ * is never a second behind) and on every tick in between, outside React. `write` must touch only
+ * DOM that React does not own (an attribute or a text child React never sets), or the next render
+ * would fight it.
+ */
+export function useClockWriter(write: (now: number) => void): void {
+  const latest = useRef(write);
+  latest.current = write;
+  useLayoutEffect(() => {
+    latest.current(current);
+  });
+  useLayoutEffect(() => subscribe(() => latest.current(current)), []);
 }
 
 /**
