@@ -99,21 +99,20 @@ const browserPid = server.process().pid;
 if (!browserPid) throw new Error('no browser process');
 const browser = await chromium.connect(server.wsEndpoint());
 try {
+  /** The browser's CPU share while one page of `html` is open (after 2 s to settle). */
+  const shareOfPage = async (html: string) => {
+    const context = await browser.newContext({ viewport: { width: 440, height: 1700 } });
+    const page = await context.newPage();
+    await page.setContent(html);
+    await sleep(2000);
+    const measured = await share(browserPid, sleep);
+    await context.close();
+    return measured;
+  };
   // 1. The floor: a static page alone.
-  const staticContext = await browser.newContext({ viewport: { width: 440, height: 1700 } });
-  const staticPage = await staticContext.newPage();
-  await staticPage.setContent(STATIC_PAGE);
-  await sleep(2000);
-  const staticShare = await share(browserPid, sleep);
-  await staticContext.close();
-
+  const staticShare = await shareOfPage(STATIC_PAGE);
   // 2. The floor of a once-a-second clock: the static page changing one text node a second.
-  const tickingContext = await browser.newContext({ viewport: { width: 440, height: 1700 } });
-  const tickingPage = await tickingContext.newPage();
-  await tickingPage.setContent(TICKING_PAGE);
-  await sleep(2000);
-  const tickingShare = await share(browserPid, sleep);
-  await tickingContext.close();
+  const tickingShare = await shareOfPage(TICKING_PAGE);
 
   // 3. The app with 20 accounts on screen.
   const app = await startApp({ browser, secretStore: memory, viewport: { width: 440, height: 1700 }, initScript: WAKEUP_COUNTER, beforeLoad: async (vault) => void (await vault.addMany(inputs)) });
