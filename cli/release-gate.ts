@@ -12,7 +12,7 @@
  */
 import { ReleaseError, effectivePolicy, type ReleaseWhat } from '../core/release/policy.js';
 import type { ActivityReason } from '../core/release/activity.js';
-import { decisionOf } from '../core/release/activity.js';
+import { decisionOf, programOf } from '../core/release/activity.js';
 import { describeWhat, type CallerInfo } from '../core/release/request.js';
 import { displayName, type Account } from '../core/vault/model.js';
 import type { VaultApi } from '../core/vault/api.js';
@@ -37,7 +37,7 @@ async function logHere(ctx: CliContext, account: Account, what: ReleaseWhat, rol
       what,
       ...(role !== undefined ? { role } : {}),
       account: { id: account.id, name: displayName(account), ...(account.awsSerial ? { awsSerial: account.awsSerial } : {}) },
-      program: { exe: caller.exe, pid: caller.pid, commandLine: caller.commandLine, ...(caller.parentCommandLine !== undefined ? { parentCommandLine: caller.parentCommandLine } : {}), verified: caller.verified },
+      program: programOf(caller),
     })
     // The log must not stop a release the policy allows (a read-only data dir): say so once.
     .catch((error: Error) => ctx.stderr.write(`authdesk: could not write the activity log (${(error as NodeJS.ErrnoException).code ?? error.message}).\n`));

@@ -6,7 +6,7 @@
  * Bounded: the newest MAX_ENTRIES entries within MAX_BYTES (node/release/activity-store.ts keeps
  * the file under that, plus one entry).
  */
-import { CALLER_LIMITS, truncate } from './request.js';
+import { CALLER_LIMITS, truncate, type CallerInfo } from './request.js';
 import type { ReleaseWhat } from './policy.js';
 
 export type ActivityDecision = 'allowed' | 'denied';
@@ -46,6 +46,17 @@ export const ACTIVITY_LIMITS = {
 
 export function decisionOf(reason: ActivityReason): ActivityDecision {
   return reason === 'policy-always' || reason === 'grant' || reason === 'once' || reason === 'granted' ? 'allowed' : 'denied';
+}
+
+/** An entry's `program`: who asked (node/release/caller.ts), as the app, the CLI's gate and the cached path log it. */
+export function programOf(caller: CallerInfo): ActivityEntry['program'] {
+  return {
+    exe: caller.exe,
+    pid: caller.pid,
+    commandLine: caller.commandLine,
+    ...(caller.parentCommandLine !== undefined ? { parentCommandLine: caller.parentCommandLine } : {}),
+    verified: caller.verified,
+  };
 }
 
 /** An entry with every string cut to its limit (strings from other programs can be anything). */

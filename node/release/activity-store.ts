@@ -56,7 +56,8 @@ export function createActivityStore(dataDir: string, options: ActivityStoreOptio
   }
 
   /** Over the bound: keep the newest entries within half the budget (so this is rare), atomically. Under the lock. */
-  async function compact(): Promise<void> {
+  async function compactIfOver(): Promise<void> {
+    if ((await fsp.stat(path)).size <= ACTIVITY_LIMITS.MAX_BYTES) return;
     const kept = boundLines(await readLines(), ACTIVITY_LIMITS.MAX_ENTRIES, ACTIVITY_LIMITS.COMPACT_TO_BYTES);
     await writeFileAtomic(path, kept.length ? `${kept.join('\n')}\n` : '', { mode: 0o600, folderSync: 'best-effort' });
   }
@@ -70,12 +71,12 @@ export function createActivityStore(dataDir: string, options: ActivityStoreOptio
         appendFileSync(path, line, { mode: 0o600, flag: 'a' });
         size = statSync(path).size;
       })) {
-        if (size > ACTIVITY_LIMITS.MAX_BYTES) await lock.run(async () => ((await fsp.stat(path)).size > ACTIVITY_LIMITS.MAX_BYTES ? compact() : undefined));
+        if (size > ACTIVITY_LIMITS.MAX_BYTES) await lock.run(compactIfOver);
         return;
       }
       await lock.run(async () => {
         await fsp.appendFile(path, line, { mode: 0o600, flag: 'a' });
-        if ((await fsp.stat(path)).size > ACTIVITY_LIMITS.MAX_BYTES) await compact();
+        await compactIfOver();
       });
     },
     async read() {

@@ -99,9 +99,8 @@ export async function describeProcess(pid: number, platform: NodeJS.Platform = p
  * `verified` says whether `cliPid` itself was proven by the channel's peer check (the caller).
  */
 export async function callerOfCli(cliPid: number, verified: boolean, platform: NodeJS.Platform = process.platform): Promise<CallerInfo> {
-  // This process's parent is known without asking the OS (the CLI describing its own caller).
-  const own = cliPid === process.pid && platform === process.platform;
-  const parentPid = own ? process.ppid : (await describeProcess(cliPid, platform))?.ppid;
+  const cli = await describeProcess(cliPid, platform);
+  const parentPid = cli?.ppid ?? (cliPid === process.pid ? process.ppid : undefined);
   const parent = parentPid ? await describeProcess(parentPid, platform) : undefined;
   const grand = parent?.ppid ? await describeProcess(parent.ppid, platform) : undefined;
   return callerFrom(parent, parentPid, grand, verified);

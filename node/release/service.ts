@@ -7,7 +7,7 @@
  * Grants live in this process only: quitting or locking the app ends them all.
  */
 import { randomBytes } from 'node:crypto';
-import { decisionOf, type ActivityEntry, type ActivityReason } from '../../core/release/activity.js';
+import { decisionOf, programOf, type ActivityEntry, type ActivityReason } from '../../core/release/activity.js';
 import { applyAnswer, decide, effectivePolicy, pruneGrants, RELEASE_LIMITS, ReleaseError, type Grant, type GrantScope, type PromptAnswer, type ReleaseWhat } from '../../core/release/policy.js';
 import { describeWhat, type CallerInfo, type ReleaseRequest } from '../../core/release/request.js';
 import { displayName, type Account } from '../../core/vault/model.js';
@@ -86,7 +86,7 @@ export function createReleaseService(deps: ReleaseServiceDeps): ReleaseService {
       what,
       ...(role !== undefined ? { role } : {}),
       account: { id: account.id, name: displayName(account), ...(account.awsSerial ? { awsSerial: account.awsSerial } : {}) },
-      program: { exe: caller.exe, pid: caller.pid, commandLine: caller.commandLine, ...(caller.parentCommandLine !== undefined ? { parentCommandLine: caller.parentCommandLine } : {}), verified: caller.verified },
+      program: programOf(caller),
       ...(minutes !== undefined ? { minutes } : {}),
     };
     try {

@@ -5,6 +5,7 @@
  * policy, or an account it cannot tell, returns false and the full command runs, which asks the app
  * (cli/release-gate.ts gateRelease): one prompt, then the cached session is served.
  */
+import { programOf } from '../../../core/release/activity.js';
 import { effectivePolicy, parseReleasePolicy } from '../../../core/release/policy.js';
 import { displayName, type Account } from '../../../core/vault/model.js';
 import type { VaultPeek } from '../../../node/aws/session-cache.js';
@@ -23,7 +24,6 @@ export async function cachedSessionMayGo(doc: VaultPeek, dataDir: string, serial
     return false; // a damaged policy: the full command opens the vault and says so
   }
   if (policy.mode !== 'always') return false;
-  const caller = await callerOfThisCli();
   await createActivityStore(dataDir, { blocking: true })
     .append({
       at: new Date().toISOString(),
@@ -32,7 +32,7 @@ export async function cachedSessionMayGo(doc: VaultPeek, dataDir: string, serial
       what: roleArn ? 'role' : 'session',
       ...(roleArn !== undefined ? { role: roleArn } : {}),
       account: account ? { id: account.id, name: displayName(account), awsSerial: serial } : { id: '', name: serial, awsSerial: serial },
-      program: { exe: caller.exe, pid: caller.pid, commandLine: caller.commandLine, ...(caller.parentCommandLine !== undefined ? { parentCommandLine: caller.parentCommandLine } : {}), verified: false },
+      program: programOf(await callerOfThisCli()),
     })
     // The log must not stop a release the policy allows (a read-only data dir).
     .catch(() => undefined);
