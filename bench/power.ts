@@ -10,11 +10,13 @@
  *   static   a static page of 20 rows of text (the floor: what Chromium costs doing nothing)
  *   ticking  the same page changing ONE text node a second (the floor of any once-a-second clock:
  *            Chromium's fixed cost of producing a frame a second, whatever the frame holds)
- *   visible  the app with 20 accounts on screen
+ *   visible  the app with 20 accounts on screen, focused (the person is using it)
+ *   glance   the same app on screen while another window is focused (how it sits all day): the
+ *            clock steps every 5 s and every second only in the last 5 s of a code
  *   hidden   the same app after main says its window is hidden (tray, minimised, screen locked)
  * Wake-ups while hidden: timer, interval and animation-frame callbacks that ran in the page,
  * counted by wrappers installed before the app's scripts (an init script), per second.
- * Targets: visible ≤ 1.5 % of one core; hidden: 0 wake-ups per second.
+ * Targets: on screen ≤ 1.5 % of one core (checked for both); hidden: 0 wake-ups per second.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -129,15 +131,22 @@ try {
     const visibleShare = await share(browserPid, sleep);
     const visibleWakeups = ((await wakeups()) - visibleWakeStart) / (WINDOW_MS / 1000);
 
-    // 4. Hidden: main tells the window it cannot be seen, as it does on hide/minimise/screen lock.
-    app.emit('app.presence', { visible: false });
+    // 4. Glanced at: on screen, another window has the keyboard (main's 'blur').
+    app.emit('app.presence', { visible: true, focused: false });
+    await sleep(2000);
+    const glanceWakeStart = await wakeups();
+    const glanceShare = await share(browserPid, sleep);
+    const glanceWakeups = ((await wakeups()) - glanceWakeStart) / (WINDOW_MS / 1000);
+
+    // 5. Hidden: main tells the window it cannot be seen, as it does on hide/minimise/screen lock.
+    app.emit('app.presence', { visible: false, focused: false });
     await sleep(2000);
     const hiddenWakeStart = await wakeups();
     const hiddenShare = await share(browserPid, sleep);
     const hiddenWakeups = ((await wakeups()) - hiddenWakeStart) / (WINDOW_MS / 1000);
 
     // Shown again: the codes must be right at once (fetched fresh), not a minute old.
-    app.emit('app.presence', { visible: true });
+    app.emit('app.presence', { visible: true, focused: true });
     await page.waitForFunction(() => {
       const d = (globalThis as unknown as { document: { querySelectorAll(s: string): { length: number } } }).document;
       return d.querySelectorAll('.row .code--placeholder').length === 0;
@@ -147,7 +156,8 @@ try {
     console.log(`rows on screen: ${rows}; window: ${WINDOW_MS / 1000} s each, all Chromium processes (browser, GPU, renderer, utility)`);
     console.log(`static page (floor):       ${staticShare.toFixed(2)} % of one core`);
     console.log(`static page, 1 text/s:     ${tickingShare.toFixed(2)} % of one core (${(tickingShare - staticShare).toFixed(2)} % above the static page: Chromium's cost of one frame a second)`);
-    console.log(`app, 20 accounts visible:  ${visibleShare.toFixed(2)} % of one core (${(visibleShare - staticShare).toFixed(2)} % above the static page, ${(visibleShare - tickingShare).toFixed(2)} % above 1 text/s), ${visibleWakeups.toFixed(1)} wake-ups/s  target ≤ ${TARGET_VISIBLE_PERCENT} %  ${visibleShare <= TARGET_VISIBLE_PERCENT ? 'PASS' : 'MISS'}`);
+    console.log(`app, 20 accounts, focused: ${visibleShare.toFixed(2)} % of one core (${(visibleShare - staticShare).toFixed(2)} % above the static page, ${(visibleShare - tickingShare).toFixed(2)} % above 1 text/s), ${visibleWakeups.toFixed(1)} wake-ups/s  target ≤ ${TARGET_VISIBLE_PERCENT} %  ${visibleShare <= TARGET_VISIBLE_PERCENT ? 'PASS' : 'MISS'}`);
+    console.log(`app, 20 accounts, glanced: ${glanceShare.toFixed(2)} % of one core (${(glanceShare - staticShare).toFixed(2)} % above the static page), ${glanceWakeups.toFixed(1)} wake-ups/s  target ≤ ${TARGET_VISIBLE_PERCENT} %  ${glanceShare <= TARGET_VISIBLE_PERCENT ? 'PASS' : 'MISS'}`);
     console.log(`app, window hidden:        ${hiddenShare.toFixed(2)} % of one core, ${hiddenWakeups.toFixed(2)} wake-ups/s  target 0 wake-ups/s  ${hiddenWakeups === 0 ? 'PASS' : 'MISS'}`);
   } finally {
     await app.close();

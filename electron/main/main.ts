@@ -74,7 +74,8 @@ const QUIT_CLEANUP_MS = 1500;
 const log = (...args: unknown[]) => console.error('[authdesk]', ...args);
 
 let win: BrowserWindow | null = null;
-/** Can the person see the window? The renderer pauses every timer while not (presence.ts). */
+/** Can the person see the window, and is it theirs to type in? The renderer pauses every timer
+ * while it cannot be seen and calms its clock while it is not focused (presence.ts). */
 let presence: PresenceTracker | null = null;
 let tray: Tray | null = null;
 let quitting = false;
@@ -218,6 +219,8 @@ function createWindow(hidden: boolean): BrowserWindow {
   window.on('hide', () => presence?.note('window-hidden'));
   window.on('minimize', () => presence?.note('window-minimised'));
   window.on('restore', () => presence?.note('window-restored'));
+  window.on('focus', () => presence?.note('window-focused'));
+  window.on('blur', () => presence?.note('window-blurred'));
   window.on('close', (event) => {
     if (closeBehavior(process.platform, tray !== null, quitting) === 'hide') {
       event.preventDefault();
@@ -417,7 +420,7 @@ async function start(): Promise<void> {
 
   started = true;
   const hidden = startedHidden(process.argv, process.platform === 'darwin' && app.getLoginItemSettings().wasOpenedAtLogin);
-  presence = createPresenceTracker({ shown: !hidden }, (visible) => events.emit('app.presence', { visible }));
+  presence = createPresenceTracker({ shown: !hidden }, (now) => events.emit('app.presence', now));
   win = createWindow(hidden);
   trayController = createTray(services, vault);
   // Read by `npm run test:electron` (test/electron/shell.test.ts) from the main process; holds no

@@ -2,6 +2,8 @@
  * Power and privacy on screen (issue 12 §2, §4), in Chromium with the real handlers and keychain:
  *  - while main says nobody can see the window (tray, minimised, screen locked), the page runs no
  *    timer, interval or animation frame at all; shown again, its codes are fetched fresh and right;
+ *  - while it is seen but another window is focused, the clock steps every 5 s and the seconds
+ *    show only in the last 5 of a code;
  *  - "Show codes: on hover / on click" keeps the digits out of the page until the person asks.
  * Wake-ups are counted by wrappers installed before the app's own scripts (an init script).
  */
@@ -20,6 +22,43 @@ const WAKEUP_COUNTER = `
     globalThis[name] = (fn, ...rest) => original(typeof fn === 'function' ? (...args) => { count.n++; return fn(...args); } : fn, ...rest);
   }
 })();`;
+
+/** Records what each tick changes, as it happens (a MutationObserver sees the tick's writes, then
+ * the next frame is sampled, in the same second): per row its seconds, ring offset and
+ * description, and which rows' descriptions were written at all. */
+const RECORD_TICKS = `(() => {
+  const ticks = (globalThis.__ticks = []);
+  const writes = (globalThis.__descriptionWrites = {});
+  let pending = false;
+  new MutationObserver((records) => {
+    for (const record of records) {
+      const element = record.target.nodeType === 1 ? record.target : record.target.parentElement;
+      const row = element && element.closest('.row');
+      if (row && element.closest('.visually-hidden')) writes[row.id] = (writes[row.id] || 0) + 1;
+    }
+    // Sampled as the next frame will paint it (after the tick and any render it caused).
+    if (pending) return;
+    pending = true;
+    requestAnimationFrame(() => {
+      pending = false;
+      ticks.push({
+        at: Date.now(),
+        rows: [...document.querySelectorAll('.row')].map((row) => ({
+          id: row.id,
+          seconds: row.querySelector('.row__seconds').textContent,
+          offset: row.querySelector('.ring__progress')?.getAttribute('stroke-dashoffset') ?? null,
+          described: row.getAttribute('aria-describedby'),
+          description: row.querySelector('.visually-hidden').textContent,
+        })),
+      });
+    });
+  }).observe(document.querySelector('.list'), { subtree: true, attributes: true, characterData: true, childList: true });
+    })()`;
+
+type Tick = { at: number; rows: Array<{ id: string; seconds: string; offset: string | null; described: string | null; description: string }> };
+const RING = 2 * Math.PI * 9;
+/** The seconds of a 30 s period a ring offset shows. */
+const ringSeconds = (offset: string | null) => Math.round(30 * (1 - Number(offset) / RING));
 
 const codeNow = (key: string) => oathtoolTotp(key, Date.now() / 1000);
 const digitsOf = (text: string | null) => (text ?? '').replace(/\s/g, '');
@@ -46,7 +85,7 @@ describe('power (e2e)', () => {
     const seenStart = await wakeups();
     await expect.poll(wakeups).toBeGreaterThanOrEqual(seenStart + 2);
 
-    app.emit('app.presence', { visible: false });
+    app.emit('app.presence', { visible: false, focused: false });
     // Let anything already scheduled run out (the tick in flight), then watch for 3.5 s.
     await page.waitForTimeout(1500);
     const hiddenStart = await wakeups();
@@ -54,7 +93,7 @@ describe('power (e2e)', () => {
     expect(await wakeups()).toBe(hiddenStart);
 
     const asked = app.ipc.filter((r) => r.channel === 'authdesk:codes.current').length;
-    app.emit('app.presence', { visible: true });
+    app.emit('app.presence', { visible: true, focused: true });
     await expect.poll(() => app.ipc.filter((r) => r.channel === 'authdesk:codes.current').length).toBeGreaterThan(asked);
     expect(await rowCode(page, /Alpha/)).toBe(codeNow(KEY_A));
     expect(await rowCode(page, /Beta/)).toBe(codeNow(KEY_B));
@@ -67,39 +106,8 @@ describe('power (e2e)', () => {
     const selected = page.getByRole('option', { selected: true });
     await expect.poll(() => selected.count()).toBe(1);
     const selectedId = await selected.getAttribute('id');
-    // What each tick changes, recorded as it happens (a MutationObserver sees the tick's writes,
-    // then the next frame is sampled, in the same second): per row its seconds, ring offset and
-    // description, and which rows' descriptions were written at all.
-    await page.evaluate(`(() => {
-      const ticks = (globalThis.__ticks = []);
-      const writes = (globalThis.__descriptionWrites = {});
-      let pending = false;
-      new MutationObserver((records) => {
-        for (const record of records) {
-          const element = record.target.nodeType === 1 ? record.target : record.target.parentElement;
-          const row = element && element.closest('.row');
-          if (row && element.closest('.visually-hidden')) writes[row.id] = (writes[row.id] || 0) + 1;
-        }
-        // Sampled as the next frame will paint it (after the tick and any render it caused).
-        if (pending) return;
-        pending = true;
-        requestAnimationFrame(() => {
-          pending = false;
-          ticks.push({
-            at: Date.now(),
-            rows: [...document.querySelectorAll('.row')].map((row) => ({
-              id: row.id,
-              seconds: row.querySelector('.row__seconds').textContent,
-              offset: row.querySelector('.ring__progress')?.getAttribute('stroke-dashoffset') ?? null,
-              described: row.getAttribute('aria-describedby'),
-              description: row.querySelector('.visually-hidden').textContent,
-            })),
-          });
-        });
-      }).observe(document.querySelector('.list'), { subtree: true, attributes: true, characterData: true, childList: true });
-    })()`);
+    await page.evaluate(RECORD_TICKS);
     await page.waitForTimeout(3500);
-    type Tick = { at: number; rows: Array<{ id: string; seconds: string; offset: string | null; described: string | null; description: string }> };
     const ticks = (await page.evaluate('globalThis.__ticks')) as Tick[];
     const writes = (await page.evaluate('globalThis.__descriptionWrites')) as Record<string, number>;
     expect(ticks.length).toBeGreaterThanOrEqual(3);
@@ -126,6 +134,53 @@ describe('power (e2e)', () => {
     }
     // Only the selected row's description is rewritten each second.
     expect(Object.keys(writes)).toEqual([selectedId]);
+  });
+
+  it('glanced at (another window focused): the ring steps every 5 s, the seconds show only in the last 5, and the pointer over the window brings them back', async () => {
+    const { page } = app;
+    await page.getByRole('listbox', { name: 'Accounts' }).focus();
+    const selectedId = await page.getByRole('option', { selected: true }).getAttribute('id');
+    app.emit('app.presence', { visible: true, focused: false });
+    await page.waitForTimeout(300); // the change itself publishes once; record what the ticks do after it
+    await page.evaluate(RECORD_TICKS);
+    const recorded = async () => (await page.evaluate('globalThis.__ticks')) as Tick[];
+    // Watch until the seconds have shown (the last 5 s of the period) and a new period has begun:
+    // every kind of tick a glanced-at window makes.
+    const throughAnEnd = (ticks: Tick[]) => {
+      const firstExact = ticks.findIndex((t) => t.rows.some((r) => r.seconds !== ''));
+      return firstExact >= 0 && ticks.slice(firstExact).some((t) => t.rows.every((r) => r.seconds === '' && ringSeconds(r.offset) >= 25));
+    };
+    await expect.poll(async () => throughAnEnd(await recorded()), { interval: 500 }).toBe(true);
+    const ticks = await recorded();
+    for (const tick of ticks) {
+      const left = 30 - (Math.floor(tick.at / 1000) % 30); // this clock's; main's may differ by a second
+      for (const row of tick.rows) {
+        const ring = ringSeconds(row.offset);
+        if (row.seconds !== '') {
+          // Exact, and only near the end.
+          expect(Number(row.seconds)).toBeLessThanOrEqual(5);
+          expect(ring).toBe(Number(row.seconds));
+          expect([left - 1, left, left + 1]).toContain(ring);
+        } else {
+          // A step of 5 s, never behind the truth by more than the step (plus the clocks' second).
+          expect([30, 25, 20, 15, 10]).toContain(ring);
+          expect(ring).toBeGreaterThanOrEqual(left - 1);
+          expect(ring).toBeLessThanOrEqual(left + 5);
+        }
+        if (row.id === selectedId) expect(row.description).toBe(row.seconds !== '' ? `${row.seconds} seconds left.` : 'More than 5 seconds left.');
+      }
+    }
+    // Far fewer frames than one a second: a step each 5 s, the last 5 s, and the new code's arrival.
+    const elapsed = ((ticks.at(-1)?.at ?? 0) - (ticks[0]?.at ?? 0)) / 1000;
+    expect(elapsed).toBeGreaterThan(5);
+    expect(ticks.length).toBeLessThanOrEqual(Math.ceil(elapsed / 5) + 5 + 3);
+
+    // The person reaches for the window: the pointer over it brings the seconds back at once.
+    await page.mouse.move(200, 20);
+    await expect.poll(async () => (await page.locator('.row .row__seconds').allTextContents()).every((text) => text !== '')).toBe(true);
+    const shown = Number(await page.locator('.row .row__seconds').first().textContent());
+    expect([shown - 1, shown, shown + 1]).toContain(30 - (Math.floor(Date.now() / 1000) % 30));
+    app.emit('app.presence', { visible: true, focused: true });
   });
 
   it('"Show codes: on hover" keeps the digits out of the page until a row is pointed at', async () => {

@@ -400,6 +400,25 @@ describe('main.ts wiring', () => {
     expect(presence().slice(before)).toEqual([false, true, false, true, false, true]);
   });
 
+  it('tells the window when it loses and regains the keyboard (its clock calms down while another window has it)', () => {
+    const { state } = electron();
+    const win = state.windows[0];
+    if (!win) throw new Error('no window');
+    const presence = () => win.webContents.sent.filter(([channel]) => channel.endsWith('app.presence')).map(([, payload]) => payload as { visible: boolean; focused: boolean });
+    const before = presence().length;
+    win.emit('show');
+    win.emit('blur');
+    win.emit('focus');
+    win.emit('blur');
+    win.emit('hide');
+    expect(presence().slice(before)).toEqual([
+      { visible: true, focused: false },
+      { visible: true, focused: true },
+      { visible: true, focused: false },
+      { visible: false, focused: false },
+    ]);
+  });
+
   it('runs resume hooks on resume', async () => {
     const { onResume } = await import('../../electron/main/shell-hooks.js');
     let ran = 0;

@@ -5,8 +5,17 @@ import { createPresenceTracker, type PresenceFact } from '../../electron/main/pr
 
 function run(initiallyShown: boolean, facts: PresenceFact[]): { states: boolean[]; changes: boolean[] } {
   const changes: boolean[] = [];
-  const tracker = createPresenceTracker({ shown: initiallyShown }, (visible) => changes.push(visible));
-  const states = facts.map((fact) => tracker.note(fact));
+  const tracker = createPresenceTracker({ shown: initiallyShown }, ({ visible }) => changes.push(visible));
+  const states = facts.map((fact) => tracker.note(fact).visible);
+  return { states, changes };
+}
+
+/** Presence as two letters: visible (V/-) and focused (F/-). */
+function runFocus(initiallyShown: boolean, facts: PresenceFact[]): { states: string[]; changes: string[] } {
+  const short = ({ visible, focused }: { visible: boolean; focused: boolean }) => `${visible ? 'V' : '-'}${focused ? 'F' : '-'}`;
+  const changes: string[] = [];
+  const tracker = createPresenceTracker({ shown: initiallyShown }, (presence) => changes.push(short(presence)));
+  const states = facts.map((fact) => short(tracker.note(fact)));
   return { states, changes };
 }
 
@@ -22,6 +31,24 @@ describe('presence', () => {
     ['repeated facts change nothing', true, ['window-shown', 'window-shown', 'window-hidden', 'window-hidden'], [true, true, false, false], [false]],
   ])('%s', (_name, shown, facts, states, changes) => {
     const result = run(shown, facts);
+    expect(result.states).toEqual(states);
+    expect(result.changes).toEqual(changes);
+  });
+});
+
+// Focus decides whether the visible list ticks every second (the person is using Authdesk) or
+// steps every few seconds (it sits on screen while they work elsewhere): docs/power.md.
+describe('presence: focus', () => {
+  it.each<[string, boolean, PresenceFact[], string[], string[]]>([
+    ['shown at start: focused until told otherwise', true, ['window-blurred', 'window-focused'], ['V-', 'VF'], ['V-', 'VF']],
+    ['started in the tray: neither, then shown and focused', false, ['window-shown', 'window-focused'], ['V-', 'VF'], ['V-', 'VF']],
+    ['a hidden window is never focused, whatever the focus events say', true, ['window-hidden', 'window-focused'], ['--', '--'], ['--']],
+    ['minimised: not focused; restored: focused again without a new focus event', true, ['window-minimised', 'window-restored'], ['--', 'VF'], ['--', 'VF']],
+    ['screen locked while focused, unlocked', true, ['screen-locked', 'screen-unlocked'], ['--', 'VF'], ['--', 'VF']],
+    ['blurred, then hidden and shown: still not focused until the focus event', true, ['window-blurred', 'window-hidden', 'window-shown', 'window-focused'], ['V-', '--', 'V-', 'VF'], ['V-', '--', 'V-', 'VF']],
+    ['repeated focus events change nothing', true, ['window-focused', 'window-blurred', 'window-blurred'], ['VF', 'V-', 'V-'], ['V-']],
+  ])('%s', (_name, shown, facts, states, changes) => {
+    const result = runFocus(shown, facts);
     expect(result.states).toEqual(states);
     expect(result.changes).toEqual(changes);
   });

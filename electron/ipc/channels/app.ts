@@ -15,7 +15,9 @@ export const app = {
     /** Main asks the window to focus the search field (global shortcut, tray "Search…"). */
     focusSearch: event<Record<string, never>>(),
     /** Whether the person can see the window (false: hidden to the tray, minimised, screen locked,
-     * suspended). The renderer does no per-second work while false (electron/main/presence.ts). */
-    presence: event<{ readonly visible: boolean }>(),
+     * suspended) and whether it has the keyboard. The renderer does no per-second work while it
+     * cannot be seen, and steps its clock every few seconds while it is seen but not focused
+     * (electron/main/presence.ts, docs/power.md). */
+    presence: event<{ readonly visible: boolean; readonly focused: boolean }>(),
   },
 } as const;

@@ -40,9 +40,20 @@ export interface ListProps {
 export function AccountList(props: ListProps) {
   const { accounts, selectedId } = props;
   const scroller = useRef<HTMLDivElement>(null);
-  // The once-a-second clock (hooks/useNow.ts): a tick writes the visible rows' rings and seconds
+  // The list's clock (hooks/useNow.ts): a tick writes the visible rows' rings and seconds
   // straight to the DOM and re-renders only what changes a few times a period.
-  useClockTicker(props.ticking, props.skew);
+  // While the window is only glanced at, it ticks every few seconds and every second near the end
+  // of a code: it needs the earliest end among the shown codes (a rolled-over row's next code too).
+  const { codes } = props;
+  const nextDeadline = useCallback((now: number) => {
+    let earliest: number | undefined;
+    for (const code of codes.values()) {
+      const end = code.validUntil > now ? code.validUntil : code.validUntil + code.period * 1000;
+      if (end > now && (earliest === undefined || end < earliest)) earliest = end;
+    }
+    return earliest;
+  }, [codes]);
+  useClockTicker(props.ticking, props.skew, nextDeadline);
   const [viewport, setViewport] = useState({ top: 0, height: 600 });
   const [drag, setDrag] = useState<{ id: string; overId?: string; edge?: 'before' | 'after' }>();
   const [hoveredId, setHoveredId] = useState<string>();

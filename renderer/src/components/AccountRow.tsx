@@ -4,7 +4,8 @@ import { groupCode, spokenCode, visibleName } from '../format.js';
 import type { Account, CodeView } from '../types.js';
 import { CountdownRing, ringOffset } from './CountdownRing.js';
 import { MoreIcon, RefreshIcon, CheckIcon } from './Icons.js';
-import { useClockWriter, useNowSelector } from '../hooks/useNow.js';
+import { clockIsCalm, useClockWriter, useNowSelector } from '../hooks/useNow.js';
+import { PRECISE_SECONDS, showsSeconds } from '../clock-schedule.js';
 
 /** What a hidden code shows (the digits are not in the page at all, so a capture cannot read them). */
 const MASK = '••• •••';
@@ -100,8 +101,11 @@ const LiveTotp = memo(function LiveTotp({ code, copied, masked, selected, descri
       const offset = ringOffset(left, code.period);
       if (ring.getAttribute('stroke-dashoffset') !== offset) ring.setAttribute('stroke-dashoffset', offset);
     }
-    writeText(seconds.current, left > 0 ? String(left) : '');
-    writeText(spoken.current, left > 0 && selected ? `${left} seconds left.` : '');
+    // Glanced at (another window focused), the clock steps every few seconds and the seconds show
+    // only near the end, when they matter (clock-schedule.ts): a stale "23" would be a lie.
+    const exact = showsSeconds(left, clockIsCalm());
+    writeText(seconds.current, exact ? String(left) : '');
+    writeText(spoken.current, left > 0 && selected ? (exact ? `${left} seconds left.` : `More than ${PRECISE_SECONDS} seconds left.`) : '');
   });
   return (
     <>

@@ -1,6 +1,7 @@
 import { useEffect, useLayoutEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { timedUpdate } from './perf.js';
-import { usePresent } from './usePresence.js';
+import { attention, useAttention, usePresent } from './usePresence.js';
+import { nextTickDelay } from '../clock-schedule.js';
 
 /**
  * One shared clock for the list: main's corrected time (ms), ticking on each whole corrected
@@ -48,30 +49,38 @@ export function useClockWriter(write: (now: number) => void): void {
  * Drives the clock while mounted, `enabled` and the window can be seen (`skewMs`: main's corrected
  * clock minus ours, so ticks land on the corrected second). While the window is hidden, minimised
  * or the screen is locked no timer is left running at all (not one that fires and does nothing):
- * each wake-up costs power. On show, `now` is published at once, then the ticks resume.
+ * each wake-up costs power. While it is only glanced at (another window focused), the clock is calm:
+ * every few seconds, and every second near the end of a code (`nextDeadline(now)`: the earliest
+ * moment after `now` at which a shown code ends; clock-schedule.ts). On show and on each change of
+ * attention, `now` is published at once, then the ticks resume.
  */
-export function useClockTicker(enabled: boolean, skewMs: number): void {
+export function useClockTicker(enabled: boolean, skewMs: number, nextDeadline: (now: number) => number | undefined): void {
   const skew = useRef(skewMs);
   skew.current = skewMs;
-  const present = usePresent();
+  const attention = useAttention();
   useEffect(() => {
     publish(Date.now() + skew.current);
   }, [skewMs]);
   useEffect(() => {
-    if (!enabled || !present) return;
+    if (!enabled || attention === 'unseen') return;
+    const calm = attention === 'glance';
     let timer: number | undefined;
     const schedule = () => {
-      const delay = 1000 - ((((Date.now() + skew.current) % 1000) + 1000) % 1000) + 5;
+      const now = Date.now() + skew.current;
       timer = window.setTimeout(() => {
         timedUpdate('tick', () => publish(Date.now() + skew.current));
         schedule();
-      }, delay);
+      }, nextTickDelay(now, calm, nextDeadline(now)));
     };
     publish(Date.now() + skew.current);
     schedule();
     return () => window.clearTimeout(timer);
-  }, [enabled, present]);
+  }, [enabled, attention, nextDeadline]);
 }
+
+/** Whether the list's clock is calm now (the window glanced at, not used): rows hide their seconds
+ * until the last few (clock-schedule.ts showsSeconds). Read at write time, outside React. */
+export const clockIsCalm = (): boolean => attention() === 'glance';
 
 /**
  * A self-contained once-a-second clock for views outside the list (e.g. the AWS console assist):
