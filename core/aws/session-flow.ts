@@ -129,7 +129,8 @@ const ROLE_SESSION_DEFAULT = 'authdesk';
 /**
  * A session for the request: the cached one while it is good, else a new one from STS (then cached).
  * Role chaining (the source is itself a role session): AssumeRole without a code — the source
- * session carries its MFA — and at most 1 hour.
+ * session carries its MFA — and at most 1 hour. A role whose user has an MFA session in the cache
+ * (good or expired: it is there because a role needed it before) is assumed with that session.
  */
 export async function obtainSession(request: SessionRequest, deps: SessionDeps): Promise<ObtainedSession> {
   const caller = await deps.sts.callerIdentity(); // AWS's clock, the caller's ARN, before any code
@@ -151,8 +152,30 @@ export async function obtainSession(request: SessionRequest, deps: SessionDeps):
   let credentials: SessionCredentials | undefined;
   let serial = '';
   let account: Account | undefined;
+  // The role through the user's MFA session (aws-vault's way): what Force_MFA demands, since it
+  // denies sts:AssumeRole to long-term keys even with a code, and the role sees the session's MFA.
+  const viaUserSession = async (): Promise<SessionCredentials> => {
+    const base = await obtainSession({ vaultId: request.vaultId, key: userSessionKey, ...(request.noCache ? { noCache: true } : {}) }, deps);
+    if (base.account) account = base.account;
+    serial = base.session.serial;
+    const withSession = await deps.stsWith!(base.session.credentials);
+    try {
+      return await withSession.assumeRole({
+        roleArn: request.key.roleArn!, roleSessionName: request.key.roleSessionName ?? ROLE_SESSION_DEFAULT,
+        ...(request.key.externalId ? { externalId: request.key.externalId } : {}), durationSeconds,
+      });
+    } finally {
+      withSession.destroy();
+    }
+  };
+  const userSessionKey: SessionKeyParts = { source: request.key.source, serial: request.key.serial };
   if (chained) {
     credentials = await assume(undefined);
+  } else if (kind === 'assume-role' && deps.stsWith && !request.noCache && (await deps.cache.get(sessionKey(request.vaultId, userSessionKey)))) {
+    // The user has (or had) an MFA session for this source and device: assume the role with it —
+    // no code at all while it is good, and no AssumeRole that Force_MFA would refuse (and whose code
+    // would be spent) when the role session is renewed every hour.
+    credentials = await viaUserSession();
   } else {
     account = await deviceAccount(deps.vault, request.key.serial, caller);
     const device = account;
@@ -172,19 +195,10 @@ export async function obtainSession(request: SessionRequest, deps: SessionDeps):
       } catch (error) {
         if (kind === 'assume-role' && deps.stsWith && isAuthdeskError(error, STS_ERRORS.ROLE_DENIED) && /explicit deny/i.test(error.message)) {
           // Force_MFA denies sts:AssumeRole to long-term keys even with a code (the key has no
-          // aws:MultiFactorAuthPresent). aws-vault's way: the user's MFA session first (cached like
-          // `aws credentials` without --role-arn), then AssumeRole with it; the role sees its MFA.
+          // aws:MultiFactorAuthPresent): the user's MFA session first (cached like `aws credentials`
+          // without --role-arn, so the next renewal goes this way at once), then the role with it.
           deps.onNote?.('AWS requires MFA before AssumeRole (Force_MFA): assuming the role with an MFA session of the user…');
-          const base = await obtainSession({ vaultId: request.vaultId, key: { source: request.key.source, serial: request.key.serial }, ...(request.noCache ? { noCache: true } : {}) }, deps);
-          const withSession = await deps.stsWith(base.session.credentials);
-          try {
-            credentials = await withSession.assumeRole({
-              roleArn: request.key.roleArn!, roleSessionName: request.key.roleSessionName ?? ROLE_SESSION_DEFAULT,
-              ...(request.key.externalId ? { externalId: request.key.externalId } : {}), durationSeconds,
-            });
-          } finally {
-            withSession.destroy();
-          }
+          credentials = await viaUserSession();
           break;
         }
         // AWS refused the code: measure its clock again (the refusal's Date already did) and try once

@@ -250,6 +250,21 @@ describe('authdesk aws credentials', () => {
       const plain = await authdesk(['aws', 'credentials'], s.env);
       expect(plain.code, plain.stderr).toBe(0);
       expect(server.count('GetSessionToken', { userName: t.userName })).toBe(1);
+
+      // The role's session renewed (it lasts an hour; here cleared): straight through the user's
+      // cached MFA session — no AssumeRole for Force_MFA to refuse, no code spent, no wait.
+      expect(server.count('AssumeRole', { ok: false, userName: t.userName })).toBe(1);
+      const cleared = await authdesk(['aws', 'sessions', 'clear', '--role-arn', role.arn], s.env);
+      expect(cleared.code, cleared.stderr).toBe(0);
+      const renewed = await authdesk(['aws', 'credentials', '--role-arn', role.arn, '--role-session-name', 'fm'], s.env);
+      expect(renewed.code, renewed.stderr).toBe(0);
+      expect(renewed.stderr).not.toContain('AWS requires MFA before AssumeRole');
+      const again = JSON.parse(renewed.stdout) as ProcessCredentials;
+      expect(again.AccessKeyId).not.toBe(creds.AccessKeyId);
+      expect(server.sessions({ kind: 'role' }).find((x) => x.accessKeyId === again.AccessKeyId)).toMatchObject({ roleArn: role.arn, chained: false, mfa: true });
+      expect(server.count('AssumeRole', { ok: false, userName: t.userName })).toBe(1);
+      expect(server.requests.filter((r) => r.userName === t.userName && r.params.TokenCode)).toHaveLength(2);
+      expect(server.count('GetSessionToken', { userName: t.userName })).toBe(1);
     } finally {
       server.assumeRoleCodeCountsForCaller = true;
       s.data.cleanup();
