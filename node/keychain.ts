@@ -102,6 +102,12 @@ export function mapKeychainError(error: unknown, action: string): KeychainError 
     // An item vanished between the search and the read (another program deleted it meanwhile).
     return new KeychainError('KEYCHAIN_CHANGED', 'The keychain changed while Authdesk was reading it (another program removed an item). Try again.', { cause: error, details: { action } });
   }
+  if (has(/disconnected from message bus|NoReply/i)) {
+    // The daemon quit with our call in flight. gnome-keyring does crash: a client killed while it
+    // opens its encrypted session takes the daemon down (a GLib assertion in aes_negotiate; seen in
+    // CI and reproduced by SIGKILLing clients). D-Bus starts a new one on the next call.
+    return new KeychainError('KEYCHAIN_UNAVAILABLE', 'The keychain service quit while Authdesk was using it (it may have crashed). Try again; if it keeps happening, restart it (log out and in).', { cause: error, details: { action } });
+  }
   if (has(/Failed to connect to socket|DBus error|org\.freedesktop\.DBus\.Error\.(ServiceUnknown|NoServer|Spawn)|was not provided by any \.service|NameHasNoOwner|No such file or directory/i)) {
     return new KeychainError('KEYCHAIN_UNAVAILABLE', platformNoKeychain(), { cause: error, details: { action } });
   }
@@ -226,13 +232,18 @@ export class KeyringSecretStore implements SecretStore {
 
   async list(): Promise<Array<{ accountName: string; secret: string }>> {
     // findCredentials searches, then reads each item: an item deleted in between (by another
-    // Authdesk process outside our lock, or another program) fails the whole call. Retry a few times.
+    // Authdesk process outside our lock, or another program) fails the whole call, and so does a
+    // daemon that quits mid-call. Retry a few times.
     let found: Awaited<ReturnType<typeof Keyring.findCredentialsAsync>> | undefined;
     for (let attempt = 1; found === undefined; attempt++) {
       try {
         found = await this.call('list its secret keys', (signal) => keyring().findCredentialsAsync(this.service, undefined, signal), this.listTimeoutMs);
       } catch (error) {
-        if (!(error instanceof KeychainError && error.code === 'KEYCHAIN_CHANGED') || attempt >= LIST_ATTEMPTS) throw error;
+        const changed = error instanceof KeychainError && error.code === 'KEYCHAIN_CHANGED';
+        // The daemon restarted under us: our Entries' sessions died with it (see onEntry).
+        const gone = servicePeerGone(error);
+        if (gone) this.entries.clear();
+        if (!(changed || gone) || attempt >= LIST_ATTEMPTS) throw error;
         await new Promise((resolve) => setTimeout(resolve, LIST_RETRY_STEP_MS * attempt));
       }
     }

@@ -21,6 +21,7 @@ import { nodeHmac } from '../../node/crypto.js';
 import { KeyringSecretStore } from '../../node/keychain.js';
 import { openVault } from '../../node/open-vault.js';
 import { CLI, ROOT, ensureCliBuilt, oathtoolHotp, oathtoolTotp, tempDir } from '../helpers/cli.js';
+import { usePrivateKeyring, type PrivateKeyring } from '../helpers/private-keyring.js';
 
 if (!process.env['DBUS_SESSION_BUS_ADDRESS']) {
   throw new Error('These tests need the real Secret Service: run them with scripts/with-keyring.sh (npm test does).');
@@ -166,24 +167,24 @@ async function checkVault(dataDir: string, truths: readonly Truth[], keychain: K
 
 const keychain = new KeyringSecretStore({ cacheSize: 8 });
 const base = tempDir('authdesk-batch-crash-');
-const vaultIds: string[] = [];
+// This file SIGKILLs keychain clients: a daemon of its own (test/helpers/private-keyring.ts), which
+// goes away with its items at the end.
+let privateKeyring: PrivateKeyring | undefined;
 
-beforeAll(() => {
+beforeAll(async () => {
+  privateKeyring = await usePrivateKeyring();
   ensureCliBuilt();
 }, 300_000);
 
 afterAll(async () => {
   base.cleanup();
-  // The keyring is shared with other test files: delete this file's items.
-  const mine = (await keychain.list()).filter((i) => vaultIds.some((id) => i.accountName.startsWith(`${id}/`)));
-  for (const item of mine) await keychain.delete(item.accountName);
+  await privateKeyring?.stop();
 });
 
 describe('an interrupted import never leaves wrong accounts', () => {
   it('SIGKILL at random moments and SIGINT once, then a final import that completes exactly', async () => {
     const dataDir = path.join(base.path, 'import');
     mkdirSync(dataDir, { recursive: true });
-    vaultIds.push((await openVault({ dataDir, secretStore: keychain })).vaultId);
     const truths = mixedAccounts(IMPORT_ACCOUNTS, 'user');
     const file = path.join(base.path, 'accounts.txt');
     writeFileSync(file, `${truths.map(uriOf).join('\n')}\n`, { mode: 0o600 });
@@ -238,7 +239,6 @@ describe('an interrupted backup restore never leaves wrong accounts', () => {
     const target = path.join(base.path, 'restore-target');
     for (const dir of [source, target]) {
       mkdirSync(dir, { recursive: true });
-      vaultIds.push((await openVault({ dataDir: dir, secretStore: keychain })).vaultId);
     }
     const truths = mixedAccounts(IMPORT_ACCOUNTS, 'backup');
     const list = path.join(base.path, 'restore-accounts.txt');
@@ -287,7 +287,6 @@ describe('an interrupted add never leaves a wrong account', () => {
   it('SIGKILL at random moments and while the vault is saved; re-adding completes, a present key is refused', async () => {
     const dataDir = path.join(base.path, 'add');
     mkdirSync(dataDir, { recursive: true });
-    vaultIds.push((await openVault({ dataDir, secretStore: keychain })).vaultId);
     // Non-default parameters, so a "Recovered" SHA1/6/30 guess makes wrong codes.
     const truths = mixedAccounts(10, 'one').map((t, i) => (t.type === 'hotp' ? t : { ...t, algorithm: i % 2 ? 'SHA512' as const : 'SHA256' as const, digits: 8, period: 60 }));
     const triggers: Trigger[] = [{ kind: 'save', nth: 1 }, { kind: 'save', nth: 2 }, { kind: 'time', ms: 0 }];

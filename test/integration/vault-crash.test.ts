@@ -11,6 +11,7 @@ import { keychainAccountName } from '../../core/vault/model.js';
 import { KeyringSecretStore } from '../../node/keychain.js';
 import { openVault } from '../../node/open-vault.js';
 import { buildVaultDriver, ROOT } from '../helpers/vault-build.js';
+import { usePrivateKeyring, type PrivateKeyring } from '../helpers/private-keyring.js';
 
 if (!process.env['DBUS_SESSION_BUS_ADDRESS']) {
   throw new Error('These tests need the real Secret Service: run them with scripts/with-keyring.sh (npm test does).');
@@ -24,20 +25,18 @@ const ROUNDS = 15;
 
 let driver: { file: string; cleanup(): void };
 let base: string;
+// This file SIGKILLs keychain clients: a daemon of its own (test/helpers/private-keyring.ts), which
+// goes away with its items at the end.
+let privateKeyring: PrivateKeyring | undefined;
 beforeAll(async () => {
+  privateKeyring = await usePrivateKeyring();
   driver = await buildVaultDriver();
   base = mkdtempSync(join(tmpdir(), 'authdesk-crash-'));
 });
-/** Set when the test ran: its keychain items are deleted afterwards (the keyring is shared with other test files). */
-let cleanupVaultId: string | undefined;
 afterAll(async () => {
   driver.cleanup();
   rmSync(base, { recursive: true, force: true });
-  if (cleanupVaultId) {
-    const keychain = new KeyringSecretStore({ cacheSize: 8 });
-    const mine = (await keychain.list()).filter((i) => i.accountName.startsWith(`${cleanupVaultId}/`));
-    for (const item of mine) await keychain.delete(item.accountName);
-  }
+  await privateKeyring?.stop();
 });
 
 interface Intent {
@@ -173,5 +172,4 @@ it('survives SIGKILL at random points of add/addMany/remove: no account lost or 
   expect(totalSteps).toBeGreaterThan(rounds);
   console.log(`crash test: ${rounds} kills, ${totalSteps} driver steps, ${mustExist.size} live accounts, ${recoveredTotal} recovered, ${rolledBackTotal} rolled back`);
 
-  cleanupVaultId = vaultId;
 }, 300_000);
