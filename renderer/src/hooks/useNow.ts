@@ -57,13 +57,13 @@ export function useClockWriter(write: (now: number) => void): void {
 export function useClockTicker(enabled: boolean, skewMs: number, nextDeadline: (now: number) => number | undefined): void {
   const skew = useRef(skewMs);
   skew.current = skewMs;
-  const attention = useAttention();
+  const seenAs = useAttention();
   useEffect(() => {
     publish(Date.now() + skew.current);
   }, [skewMs]);
   useEffect(() => {
-    if (!enabled || attention === 'unseen') return;
-    const calm = attention === 'glance';
+    if (!enabled || seenAs === 'unseen') return;
+    const calm = seenAs === 'glance';
     let timer: number | undefined;
     const schedule = () => {
       const now = Date.now() + skew.current;
@@ -75,7 +75,7 @@ export function useClockTicker(enabled: boolean, skewMs: number, nextDeadline: (
     publish(Date.now() + skew.current);
     schedule();
     return () => window.clearTimeout(timer);
-  }, [enabled, attention, nextDeadline]);
+  }, [enabled, seenAs, nextDeadline]);
 }
 
 /** Whether the list's clock is calm now (the window glanced at, not used): rows hide their seconds
