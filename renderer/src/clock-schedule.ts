@@ -34,3 +34,13 @@ export function nextTickDelay(now: number, calm: boolean, deadline: number | und
 
 /** Whether a row shows its seconds with `left` seconds to go (always, unless calm and not near the end). */
 export const showsSeconds = (left: number, calm: boolean): boolean => left > 0 && (!calm || left <= PRECISE_SECONDS);
+
+/**
+ * The seconds the ring shows with `left` to go of `period`: exact when the seconds are shown;
+ * otherwise (calm) rounded up to its 5 s step, so the ring only ever stands on a step — also when a
+ * tick runs late on a busy machine, or the window was glanced away from mid-step.
+ */
+export function ringSeconds(left: number, period: number, calm: boolean): number {
+  if (!calm || left <= PRECISE_SECONDS) return left;
+  return Math.min(period, Math.ceil(left / (CALM_STEP_MS / 1000)) * (CALM_STEP_MS / 1000));
+}

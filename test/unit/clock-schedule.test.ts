@@ -3,7 +3,7 @@
 // The schedule is simulated tick by tick over whole periods, and the ticks are checked against
 // what a person must see: the ring lands on each 5 s step, the seconds of each code's end.
 import { describe, expect, it } from 'vitest';
-import { nextTickDelay, showsSeconds } from '../../renderer/src/clock-schedule.js';
+import { nextTickDelay, ringSeconds, showsSeconds } from '../../renderer/src/clock-schedule.js';
 
 /** The tick moments from `start` until `end`, with codes of `periods` (seconds) aligned to the epoch as TOTP is. */
 function ticks(start: number, end: number, calm: boolean, periods: number[]): number[] {
@@ -70,5 +70,13 @@ describe('clock schedule', () => {
   it('shows the seconds always when used; when glanced at, only in the last 5', () => {
     expect([30, 6, 5, 1, 0].map((left) => showsSeconds(left, false))).toEqual([true, true, true, true, false]);
     expect([30, 6, 5, 1, 0].map((left) => showsSeconds(left, true))).toEqual([false, false, true, true, false]);
+  });
+
+  it('the ring stands on a 5 s step while calm (a late tick, or a glance away mid-step, still shows a step); exact otherwise', () => {
+    expect([30, 29, 26, 25, 24, 21, 20, 11, 10, 6, 5, 4, 1].map((left) => ringSeconds(left, 30, true))).toEqual([30, 30, 30, 25, 25, 25, 20, 15, 10, 10, 5, 4, 1]);
+    expect([30, 29, 24, 6, 5].map((left) => ringSeconds(left, 30, false))).toEqual([30, 29, 24, 6, 5]);
+    // Never more than the whole period (a 7 s code with 6 s left).
+    expect(ringSeconds(6, 7, true)).toBe(7);
+    expect(ringSeconds(58, 60, true)).toBe(60);
   });
 });

@@ -5,7 +5,7 @@ import type { Account, CodeView } from '../types.js';
 import { CountdownRing, ringOffset } from './CountdownRing.js';
 import { MoreIcon, RefreshIcon, CheckIcon } from './Icons.js';
 import { clockIsCalm, useClockWriter, useNowSelector } from '../hooks/useNow.js';
-import { PRECISE_SECONDS, showsSeconds } from '../clock-schedule.js';
+import { PRECISE_SECONDS, ringSeconds, showsSeconds } from '../clock-schedule.js';
 
 /** What a hidden code shows (the digits are not in the page at all, so a capture cannot read them). */
 const MASK = '••• •••';
@@ -96,14 +96,16 @@ const LiveTotp = memo(function LiveTotp({ code, copied, masked, selected, descri
   const spoken = useRef<HTMLSpanElement>(null);
   useClockWriter((now) => {
     const left = secondsLeftAt(code, now);
+    // Glanced at (another window focused), the clock steps every few seconds, the ring stands on
+    // its steps and the seconds show only near the end, when they matter (clock-schedule.ts): a
+    // stale "23" would be a lie.
+    const calm = clockIsCalm();
     const ring = progress.current;
     if (ring && code !== undefined && left > 0) {
-      const offset = ringOffset(left, code.period);
+      const offset = ringOffset(ringSeconds(left, code.period, calm), code.period);
       if (ring.getAttribute('stroke-dashoffset') !== offset) ring.setAttribute('stroke-dashoffset', offset);
     }
-    // Glanced at (another window focused), the clock steps every few seconds and the seconds show
-    // only near the end, when they matter (clock-schedule.ts): a stale "23" would be a lie.
-    const exact = showsSeconds(left, clockIsCalm());
+    const exact = showsSeconds(left, calm);
     writeText(seconds.current, exact ? String(left) : '');
     writeText(spoken.current, left > 0 && selected ? (exact ? `${left} seconds left.` : `More than ${PRECISE_SECONDS} seconds left.`) : '');
   });
