@@ -154,8 +154,10 @@ export async function obtainSession(request: SessionRequest, deps: SessionDeps):
   let account: Account | undefined;
   // The role through the user's MFA session (aws-vault's way): what Force_MFA demands, since it
   // denies sts:AssumeRole to long-term keys even with a code, and the role sees the session's MFA.
-  const viaUserSession = async (): Promise<SessionCredentials> => {
-    const base = await obtainSession({ vaultId: request.vaultId, key: userSessionKey, ...(request.noCache ? { noCache: true } : {}) }, deps);
+  // `good`: that session from the cache, already known reusable (no second look-up or STS call).
+  const userSessionKey: SessionKeyParts = { source: request.key.source, serial: request.key.serial };
+  const viaUserSession = async (good?: CachedSession): Promise<SessionCredentials> => {
+    const base: Pick<ObtainedSession, 'session' | 'account'> = good ? { session: good } : await obtainSession({ vaultId: request.vaultId, key: userSessionKey, ...(request.noCache ? { noCache: true } : {}) }, deps);
     if (base.account) account = base.account;
     serial = base.session.serial;
     const withSession = await deps.stsWith!(base.session.credentials);
@@ -168,14 +170,14 @@ export async function obtainSession(request: SessionRequest, deps: SessionDeps):
       withSession.destroy();
     }
   };
-  const userSessionKey: SessionKeyParts = { source: request.key.source, serial: request.key.serial };
+  const userSession = kind === 'assume-role' && !chained && deps.stsWith && !request.noCache ? await deps.cache.get(sessionKey(request.vaultId, userSessionKey)) : undefined;
   if (chained) {
     credentials = await assume(undefined);
-  } else if (kind === 'assume-role' && deps.stsWith && !request.noCache && (await deps.cache.get(sessionKey(request.vaultId, userSessionKey)))) {
+  } else if (userSession) {
     // The user has (or had) an MFA session for this source and device: assume the role with it —
     // no code at all while it is good, and no AssumeRole that Force_MFA would refuse (and whose code
     // would be spent) when the role session is renewed every hour.
-    credentials = await viaUserSession();
+    credentials = await viaUserSession(isReusable(userSession, deps.clock.now()) ? userSession : undefined);
   } else {
     account = await deviceAccount(deps.vault, request.key.serial, caller);
     const device = account;

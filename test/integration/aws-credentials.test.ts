@@ -256,8 +256,12 @@ describe('authdesk aws credentials', () => {
       expect(server.count('AssumeRole', { ok: false, userName: t.userName })).toBe(1);
       const cleared = await authdesk(['aws', 'sessions', 'clear', '--role-arn', role.arn], s.env);
       expect(cleared.code, cleared.stderr).toBe(0);
+      const identities = server.count('GetCallerIdentity', { userName: t.userName });
       const renewed = await authdesk(['aws', 'credentials', '--role-arn', role.arn, '--role-session-name', 'fm'], s.env);
       expect(renewed.code, renewed.stderr).toBe(0);
+      // The good cached user session is used as it is: one look at AWS's clock, not a second
+      // round of the session flow for the user's session.
+      expect(server.count('GetCallerIdentity', { userName: t.userName }) - identities).toBe(1);
       expect(renewed.stderr).not.toContain('AWS requires MFA before AssumeRole');
       const again = JSON.parse(renewed.stdout) as ProcessCredentials;
       expect(again.AccessKeyId).not.toBe(creds.AccessKeyId);
