@@ -23,7 +23,6 @@ export interface Presence {
 export interface PresenceTracker {
   /** Feed one event; returns the presence now. */
   note(fact: PresenceFact): Presence;
-  current(): Presence;
 }
 
 export function createPresenceTracker(initial: { shown: boolean }, onChange: (presence: Presence) => void): PresenceTracker {
@@ -59,6 +58,5 @@ export function createPresenceTracker(initial: { shown: boolean }, onChange: (pr
       }
       return now;
     },
-    current: () => last,
   };
 }
