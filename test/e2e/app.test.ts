@@ -195,8 +195,10 @@ describe('Authdesk renderer (e2e, real handlers and keychain)', () => {
     await page.keyboard.press('Home');
     await page.keyboard.press('Alt+ArrowDown');
     await expect.poll(order).toEqual(['Amazon Web Services', 'GitHub']);
-    const rows = await page.getByRole('option').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')?.split('.')[0]));
-    expect(rows[0]).toMatch(/^Amazon/);
+    // The list re-renders when main says the vault changed: on a busy machine that lands after the
+    // vault's order does, so the rows are polled, not read once.
+    const firstRow = async () => (await page.getByRole('option').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')?.split('.')[0])))[0];
+    await expect.poll(firstRow).toMatch(/^Amazon/);
   });
 
   it('renames and deletes with confirmation', async () => {
